@@ -1,0 +1,80 @@
+// Registry: the domain service, the only orchestrator of the write path.
+//
+// Submit runs the upload rules in this order, each rejection naming its reason:
+//   parse (safe XML, limits) -> constraints -> RDF well-formedness -> signature
+//   and trust -> not older than this endorser's latest entry for the image
+//   (same key + same bytes = idempotent re-upload) -> endorsement `created`
+//   inside the window around the clock (direct uploads only) -> store.
+// Nothing is written unless every check passed. Reads go straight to the store.
+// It knows nothing of HTTP; front-ends turn its Status into protocol errors.
+// Thread-safe: one instance serves every request thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/clock.hpp"
+#include "registry/document.hpp"
+#include "registry/entry_store.hpp"
+#include "registry/registry_options.hpp"
+
+namespace mkt {
+
+/// Where a document comes from: a direct upload is windowed in time; an entry
+/// replicated from a federation peer is re-verified but not windowed.
+enum class SubmitOrigin { kDirectUpload, kReplication };
+
+struct SubmitResult {
+    Entry entry;
+    bool created = true;  // false: identical re-upload of a stored entry
+};
+
+class Registry {
+public:
+    /// All references must outlive the Registry.
+    Registry(RegistryOptions options, const DocumentParser& parser, const RdfChecker& rdf,
+             const SignatureVerifier& verifier, EntryStore& store, const Clock& clock);
+
+    /// Errors: those of the pipeline steps (see document.hpp), kInvalidArgument
+    /// "older than latest entry (...)" or "endorsement created ... is ... window",
+    /// kAlreadyExists for the same key with other bytes, kPermissionDenied when
+    /// read-only, store errors.
+    Result<SubmitResult> Submit(std::string_view document,
+                                SubmitOrigin origin = SubmitOrigin::kDirectUpload);
+
+    /// Errors: kNotFound.
+    Result<Entry> Get(const EntryKey& key) const;
+
+    /// Lists with `query.now` set from the clock and the page size clamped to
+    /// 1..max_page_size. Errors: kInvalidArgument for a bad cursor.
+    Result<EntryPage> Search(EntryQuery query) const;
+
+    /// The newest entry of `email` tagged `tag` (dcterms:alternative), skipping
+    /// images whose latest entry by that endorser is deprecated. Errors: kNotFound.
+    Result<Entry> FindByTag(const std::string& email, const std::string& tag) const;
+
+    Result<std::vector<EndorserSummary>> Endorsers() const;
+    Result<std::vector<std::string>> Tags(const std::string& email) const;
+    Result<std::vector<Entry>> ChangesSince(int64_t after_seq, size_t limit) const;
+    Result<StoreStats> Stats() const;
+
+    const Clock& clock() const { return clock_; }
+    const RegistryOptions& options() const { return options_; }
+
+private:
+    Status CheckTimeWindow(const EntryKey& key) const;
+    /// Older-than-latest and same-key checks: the stored entry for an identical
+    /// re-upload, nothing for a new entry, an error otherwise.
+    Result<std::optional<Entry>> FindSameOrNewer(const EntryKey& key, std::string_view bytes) const;
+
+    RegistryOptions options_;
+    const DocumentParser& parser_;
+    const RdfChecker& rdf_;
+    const SignatureVerifier& verifier_;
+    EntryStore& store_;
+    const Clock& clock_;
+};
+
+}  // namespace mkt
