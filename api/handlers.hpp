@@ -1,0 +1,20 @@
+// Native API handlers: parse the request, call the Registry, call a mapper.
+// No SQL, XML or RDF here (those live in registry/ adapters and mappers/).
+#pragma once
+
+#include "api/api_context.hpp"
+#include "http/request.hpp"
+#include "registry/result.hpp"
+
+namespace mkt::api {
+
+Result<http::Response> UploadEntry(const ApiContext& ctx, http::Request& req);
+Result<http::Response> ListEntries(const ApiContext& ctx, http::Request& req);
+Result<http::Response> GetEntry(const ApiContext& ctx, http::Request& req);
+Result<http::Response> GetTaggedEntry(const ApiContext& ctx, http::Request& req);
+Result<http::Response> ListEndorsers(const ApiContext& ctx, http::Request& req);
+Result<http::Response> GetEndorserHistory(const ApiContext& ctx, http::Request& req);
+Result<http::Response> ListEndorserTags(const ApiContext& ctx, http::Request& req);
+Result<http::Response> GetHealth(const ApiContext& ctx, http::Request& req);
+
+}  // namespace mkt::api

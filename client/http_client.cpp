@@ -1,0 +1,111 @@
+#include "client/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <cctype>
+
+namespace mkt::client {
+namespace {
+
+bool SameName(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    }
+    return true;
+}
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+    static_cast<std::string*>(user)->append(data, size * count);
+    return size * count;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+    auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+    std::string_view line(data, size * count);
+    if (line.starts_with("HTTP/")) headers->clear();  // a new response (after 100-continue)
+    const size_t colon = line.find(':');
+    if (colon != std::string_view::npos) {
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+        headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
+    }
+    return size * count;
+}
+
+}  // namespace
+
+std::string HttpResponse::Header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+        if (SameName(k, name)) return v;
+    }
+    return {};
+}
+
+CurlGlobal::CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+
+struct HttpClient::Impl {
+    ClientOptions options;
+    CURL* curl = nullptr;
+};
+
+HttpClient::HttpClient(ClientOptions options) : impl_(std::make_unique<Impl>()) {
+    impl_->options = std::move(options);
+    impl_->curl = curl_easy_init();
+}
+
+HttpClient::~HttpClient() {
+    if (impl_->curl) curl_easy_cleanup(impl_->curl);
+}
+
+Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
+    CURL* curl = impl_->curl;
+    if (!curl) return Status::Internal("libcurl: cannot create a handle");
+    curl_easy_reset(curl);
+    HttpResponse response;
+    curl_slist* headers = nullptr;
+    for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+    // libcurl would wait a second for "100 Continue" on large bodies; skip it.
+    headers = curl_slist_append(headers, "Expect:");
+    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, impl_->options.timeout_seconds);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, impl_->options.verify_tls ? 1L : 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, impl_->options.verify_tls ? 2L : 0L);
+    if (!impl_->options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, impl_->options.ca_file.c_str());
+    if (request.method == "HEAD") {
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    } else if (request.method != "GET") {
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    }
+    const CURLcode rc = curl_easy_perform(curl);
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK) {
+        return Status::Unavailable("cannot reach " + request.url + ": " + curl_easy_strerror(rc));
+    }
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+}
+
+Result<HttpResponse> HttpClient::Get(const std::string& url, const std::string& accept) {
+    HttpRequest request{"GET", url, {}, {}};
+    if (!accept.empty()) request.headers.emplace_back("Accept", accept);
+    return Send(request);
+}
+
+Result<HttpResponse> HttpClient::Post(const std::string& url, const std::string& content_type, std::string body) {
+    return Send(HttpRequest{"POST", url, {{"Content-Type", content_type}}, std::move(body)});
+}
+
+}  // namespace mkt::client

@@ -1,0 +1,242 @@
+#include "conf/config.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <vector>
+
+extern char** environ;
+
+namespace mkt::conf {
+namespace {
+
+using Setter = std::function<Status(Config&, std::string_view)>;
+using Getter = std::function<std::string(const Config&)>;
+
+struct Key {
+    std::string_view name;
+    Setter set;
+    Getter get;
+};
+
+Status BadValue(std::string_view key, std::string_view value, std::string_view expected) {
+    return Status::InvalidArgument(std::string(key) + ": '" + std::string(value) + "' is not " +
+                                   std::string(expected));
+}
+
+template <typename Int>
+Status ParseInt(std::string_view key, std::string_view value, Int min, Int max, Int& out) {
+    long long parsed = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+    if (ec != std::errc() || ptr != value.data() + value.size() || parsed < static_cast<long long>(min) ||
+        parsed > static_cast<long long>(max)) {
+        return BadValue(key, value,
+                        "an integer in " + std::to_string(min) + ".." + std::to_string(max));
+    }
+    out = static_cast<Int>(parsed);
+    return Status::Ok();
+}
+
+Status ParseBool(std::string_view key, std::string_view value, bool& out) {
+    if (value == "true" || value == "yes" || value == "on" || value == "1") {
+        out = true;
+    } else if (value == "false" || value == "no" || value == "off" || value == "0") {
+        out = false;
+    } else {
+        return BadValue(key, value, "a boolean (true or false)");
+    }
+    return Status::Ok();
+}
+
+Status ParseChoice(std::string_view key, std::string_view value,
+                   std::initializer_list<std::string_view> choices, std::string& out) {
+    std::string list;
+    for (auto c : choices) {
+        if (value == c) {
+            out = std::string(value);
+            return Status::Ok();
+        }
+        list += (list.empty() ? "" : ", ") + std::string(c);
+    }
+    return BadValue(key, value, "one of " + list);
+}
+
+// Key table entries: each binds one configuration key to one field.
+#define MKT_STRING_KEY(NAME, FIELD)                                                    \
+    Key {                                                                              \
+        NAME, [](Config& c, std::string_view v) { c.FIELD = std::string(v); return Status::Ok(); }, \
+            [](const Config& c) { return c.FIELD; }                                    \
+    }
+#define MKT_INT_KEY(NAME, FIELD, MIN, MAX)                                                      \
+    Key {                                                                                       \
+        NAME, [](Config& c, std::string_view v) { return ParseInt(NAME, v, decltype(c.FIELD)(MIN), decltype(c.FIELD)(MAX), c.FIELD); }, \
+            [](const Config& c) { return std::to_string(c.FIELD); }                             \
+    }
+#define MKT_BOOL_KEY(NAME, FIELD)                                                             \
+    Key {                                                                                     \
+        NAME, [](Config& c, std::string_view v) { return ParseBool(NAME, v, c.FIELD); },      \
+            [](const Config& c) { return std::string(c.FIELD ? "true" : "false"); }           \
+    }
+#define MKT_CHOICE_KEY(NAME, FIELD, ...)                                                            \
+    Key {                                                                                           \
+        NAME, [](Config& c, std::string_view v) { return ParseChoice(NAME, v, {__VA_ARGS__}, c.FIELD); }, \
+            [](const Config& c) { return c.FIELD; }                                                 \
+    }
+
+const std::vector<Key>& Keys() {
+    static const std::vector<Key> keys = {
+        MKT_STRING_KEY("http.address", http.address),
+        MKT_INT_KEY("http.port", http.port, 0, 65535),
+        MKT_INT_KEY("http.threads", http.threads, 0, 256),
+        MKT_INT_KEY("http.max_body_bytes", http.max_body_bytes, 1024, size_t{1} << 30),
+        MKT_INT_KEY("http.max_header_bytes", http.max_header_bytes, 1024, 1 << 20),
+        MKT_STRING_KEY("http.public_url", http.public_url),
+        MKT_BOOL_KEY("http.trust_forwarded_headers", http.trust_forwarded_headers),
+        MKT_STRING_KEY("http.access_log", http.access_log),
+        MKT_STRING_KEY("http.tls_cert_file", http.tls_cert_file),
+        MKT_STRING_KEY("http.tls_key_file", http.tls_key_file),
+        MKT_INT_KEY("http.shutdown_grace_seconds", http.shutdown_grace_seconds, 0, 600),
+        MKT_BOOL_KEY("http.benchmark_routes", benchmark_routes),
+        MKT_CHOICE_KEY("store.type", store.type, "sqlite", "memory"),
+        MKT_STRING_KEY("store.sqlite.path", store.sqlite_path),
+        MKT_CHOICE_KEY("store.sqlite.synchronous", store.sqlite_synchronous, "full", "normal"),
+        MKT_CHOICE_KEY("trust.mode", trust.mode, "strict", "compat"),
+        MKT_STRING_KEY("trust.ca_dir", trust.ca_dir),
+        MKT_STRING_KEY("trust.endorsers_file", trust.endorsers_file),
+        MKT_INT_KEY("trust.reload_seconds", trust.reload_seconds, 1, 86400),
+        MKT_INT_KEY("upload.max_future_seconds", registry.max_future_seconds, 0, 86400 * 365),
+        MKT_INT_KEY("upload.max_age_seconds", registry.max_age_seconds, 0, int64_t{86400} * 365 * 100),
+        MKT_BOOL_KEY("upload.read_only", registry.read_only),
+        MKT_INT_KEY("listing.max_page_size", registry.max_page_size, 1, 100000),
+        MKT_INT_KEY("metadata.max_bytes", limits.max_bytes, 1024, size_t{64} << 20),
+        MKT_INT_KEY("metadata.max_depth", limits.max_depth, 8, 256),
+        MKT_INT_KEY("metadata.max_elements", limits.max_elements, 16, 1000000),
+    };
+    return keys;
+}
+
+std::string_view Trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+std::string EnvName(std::string_view key) {
+    std::string out = "MARKETPLACE_";
+    for (char c : key) out.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    return out;
+}
+
+}  // namespace
+
+Status SetKey(Config& config, std::string_view key, std::string_view value) {
+    for (const Key& k : Keys()) {
+        if (k.name == key) return k.set(config, Trim(value));
+    }
+    return Status::InvalidArgument("unknown configuration key '" + std::string(key) +
+                                   "' (docs/configuration.md lists them)");
+}
+
+Status ParseInto(Config& config, std::string_view text, std::string_view source_name) {
+    std::istringstream in{std::string(text)};
+    int line_no = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++line_no;
+        const std::string_view content = Trim(line);
+        if (content.empty() || content.front() == '#') continue;
+        const size_t eq = content.find('=');
+        const std::string where = std::string(source_name) + ":" + std::to_string(line_no) + ": ";
+        if (eq == std::string_view::npos) {
+            return Status::InvalidArgument(where + "expected 'key = value', got '" + std::string(content) + "'");
+        }
+        Status s = SetKey(config, Trim(content.substr(0, eq)), Trim(content.substr(eq + 1)));
+        if (!s.ok()) return s.WithPrefix(where);
+    }
+    return Status::Ok();
+}
+
+Status ApplyEnvironment(Config& config, const std::map<std::string, std::string>& environment) {
+    for (const auto& [name, value] : environment) {
+        if (!name.starts_with("MARKETPLACE_")) continue;
+        bool known = false;
+        for (const Key& k : Keys()) {
+            if (EnvName(k.name) == name) {
+                MKT_RETURN_IF_ERROR(k.set(config, Trim(value)).WithPrefix("environment " + name + ": "));
+                known = true;
+                break;
+            }
+        }
+        if (!known) {
+            return Status::InvalidArgument("unknown environment variable " + name +
+                                           " (MARKETPLACE_* names map to configuration keys)");
+        }
+    }
+    return Status::Ok();
+}
+
+Status Validate(const Config& c) {
+    if (c.store.type == "sqlite" && c.store.sqlite_path.empty()) {
+        return Status::InvalidArgument("store.sqlite.path must be set when store.type = sqlite");
+    }
+    if (c.trust.mode == "strict" && c.trust.ca_dir.empty()) {
+        return Status::InvalidArgument("trust.ca_dir must be set when trust.mode = strict");
+    }
+    if (c.http.tls_cert_file.empty() != c.http.tls_key_file.empty()) {
+        return Status::InvalidArgument("http.tls_cert_file and http.tls_key_file must be set together");
+    }
+    if (!c.http.public_url.empty() && !c.http.public_url.starts_with("http://") &&
+        !c.http.public_url.starts_with("https://")) {
+        return Status::InvalidArgument("http.public_url must start with http:// or https://");
+    }
+    if (c.limits.max_bytes > c.http.max_body_bytes) {
+        return Status::InvalidArgument("metadata.max_bytes (" + std::to_string(c.limits.max_bytes) +
+                                       ") must not exceed http.max_body_bytes (" +
+                                       std::to_string(c.http.max_body_bytes) + ")");
+    }
+    return Status::Ok();
+}
+
+Result<Config> Load(const std::optional<std::string>& file,
+                    const std::map<std::string, std::string>& environment,
+                    const std::vector<std::string>& overrides) {
+    Config config;
+    if (file) {
+        std::ifstream in(*file);
+        if (!in) return Status::InvalidArgument("cannot read configuration file " + *file);
+        std::ostringstream text;
+        text << in.rdbuf();
+        MKT_RETURN_IF_ERROR(ParseInto(config, text.str(), *file));
+    }
+    MKT_RETURN_IF_ERROR(ApplyEnvironment(config, environment));
+    for (const std::string& o : overrides) {
+        const size_t eq = o.find('=');
+        if (eq == std::string::npos) {
+            return Status::InvalidArgument("--set expects key=value, got '" + o + "'");
+        }
+        MKT_RETURN_IF_ERROR(SetKey(config, Trim(std::string_view(o).substr(0, eq)),
+                                   std::string_view(o).substr(eq + 1))
+                                .WithPrefix("--set " + o + ": "));
+    }
+    MKT_RETURN_IF_ERROR(Validate(config));
+    return config;
+}
+
+std::string Dump(const Config& config) {
+    std::string out;
+    for (const Key& k : Keys()) out += std::string(k.name) + " = " + k.get(config) + "\n";
+    return out;
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string_view item(*e);
+        const size_t eq = item.find('=');
+        if (eq != std::string_view::npos) env.emplace(item.substr(0, eq), item.substr(eq + 1));
+    }
+    return env;
+}
+
+}  // namespace mkt::conf

@@ -1,0 +1,72 @@
+// Config: the server's configuration, parsed from a `key = value` file and
+// overridden by MARKETPLACE_* environment variables and --set arguments.
+//
+// conf/ only parses and validates; each module owns its options struct
+// (http::HttpOptions, RegistryOptions, DocumentLimits) and server/ hands them
+// over. Every key, its default and its meaning is listed in kKeys (config.cpp)
+// and in docs/configuration.md; conf/samples/*.conf must parse (a test loads them).
+// Unknown keys are errors, so a typo never silently falls back to a default.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/http_options.hpp"
+#include "registry/document.hpp"
+#include "registry/registry_options.hpp"
+#include "registry/result.hpp"
+
+namespace mkt::conf {
+
+struct StoreConfig {
+    std::string type = "sqlite";                 // sqlite | memory
+    std::string sqlite_path = "var/marketplace.db";
+    std::string sqlite_synchronous = "full";     // full | normal
+};
+
+struct TrustConfig {
+    std::string mode = "strict";                 // strict | compat
+    std::string ca_dir = "/etc/grid-security/certificates";
+    std::string endorsers_file;                  // optional email -> DN bindings
+    int reload_seconds = 60;
+};
+
+struct Config {
+    http::HttpOptions http;
+    StoreConfig store;
+    TrustConfig trust;
+    RegistryOptions registry;
+    DocumentLimits limits;
+    bool benchmark_routes = false;  // registers GET /_bench/trivial (benchmarks only)
+};
+
+/// Applies `key = value` to `config`. Errors: kInvalidArgument naming the key
+/// ("unknown configuration key 'x'", "http.port: '70000' is not in 0..65535").
+Status SetKey(Config& config, std::string_view key, std::string_view value);
+
+/// Parses a whole file's text on top of `config`. Comments start with '#';
+/// blank lines are ignored. Errors name the source and line.
+Status ParseInto(Config& config, std::string_view text, std::string_view source_name);
+
+/// Applies MARKETPLACE_<KEY> variables (key upper-cased, '.' -> '_'), e.g.
+/// MARKETPLACE_HTTP_PORT=9000. Unknown MARKETPLACE_* names are errors.
+Status ApplyEnvironment(Config& config, const std::map<std::string, std::string>& environment);
+
+/// Cross-field checks after all sources were applied.
+Status Validate(const Config& config);
+
+/// Defaults <- file (if given) <- environment <- overrides ("key=value"), then Validate.
+Result<Config> Load(const std::optional<std::string>& file,
+                    const std::map<std::string, std::string>& environment,
+                    const std::vector<std::string>& overrides);
+
+/// Every key with its current value, in file syntax (for --print-config).
+std::string Dump(const Config& config);
+
+/// The process environment as a map.
+std::map<std::string, std::string> ProcessEnvironment();
+
+}  // namespace mkt::conf

@@ -1,0 +1,141 @@
+#include "http/dispatcher.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "http/status_mapping.hpp"
+
+namespace mkt::http {
+namespace {
+
+bool IsSaneRequestId(std::string_view id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '_' || c == '.';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+// A Host header may carry only host[:port] characters; anything else is ignored.
+bool IsSaneHost(std::string_view host) {
+    if (host.empty() || host.size() > 255) return false;
+    for (char c : host) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '.' || c == ':' || c == '[' || c == ']';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+std::string WithTrailingSlash(std::string url) {
+    if (url.empty() || url.back() != '/') url.push_back('/');
+    return url;
+}
+
+}  // namespace
+
+std::string NewRequestId() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+    return buf;
+}
+
+Dispatcher::Dispatcher(const Router& router, const HttpOptions& options, AccessLog& log)
+    : router_(router), options_(options), log_(log) {}
+
+void Dispatcher::AddCommonHeader(std::string name, std::string value) {
+    common_headers_.emplace_back(std::move(name), std::move(value));
+}
+
+void Dispatcher::PrepareContext(Request& request) const {
+    auto client_id = request.headers.Get("X-Request-Id");
+    request.context.request_id = client_id && IsSaneRequestId(*client_id) ? *client_id : NewRequestId();
+    if (!options_.public_url.empty()) {
+        request.context.base_url = WithTrailingSlash(options_.public_url);
+        return;
+    }
+    std::string scheme = options_.tls_cert_file.empty() ? "http" : "https";
+    std::string host = request.headers.Get("Host").value_or("");
+    if (options_.trust_forwarded_headers) {
+        if (auto proto = request.headers.Get("X-Forwarded-Proto"); proto && (*proto == "http" || *proto == "https")) {
+            scheme = *proto;
+        }
+        if (auto fwd_host = request.headers.Get("X-Forwarded-Host"); fwd_host && IsSaneHost(*fwd_host)) {
+            host = *fwd_host;
+        }
+    }
+    if (!IsSaneHost(host)) host = options_.address + ":" + std::to_string(options_.port);
+    request.context.base_url = scheme + "://" + host + "/";
+}
+
+Response Dispatcher::RenderError(Request& request, const Status& status) const {
+    if (request.context.request_id.empty()) PrepareContext(request);
+    const int http_status = HttpStatusFor(status.code());
+    Response response = RenderNativeError(request, status, http_status);
+    Finish(request, response);
+    return response;
+}
+
+Response Dispatcher::Route(Request& request) const {
+    Router::Match match = router_.Find(request.method, request.segments);
+    auto render = [&](const Status& status) {
+        const int http_status = HttpStatusFor(status.code());
+        return match.render_error ? match.render_error(request, status, http_status)
+                                  : RenderNativeError(request, status, http_status);
+    };
+    if (match.kind == Router::MatchKind::kNotFound) {
+        return render(Status::NotFound("no resource at " + request.path));
+    }
+    if (match.kind == Router::MatchKind::kMethodNotAllowed) {
+        std::string allow;
+        for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+        Response response;
+        if (request.method == Method::kOptions) {
+            response.status = 204;
+        } else {
+            response = render(Status(StatusCode::kMethodNotAllowed,
+                                     request.method_name + " is not allowed on " + request.path +
+                                         "; allowed: " + allow));
+        }
+        response.headers.Set("Allow", allow);
+        return response;
+    }
+    request.params = std::move(match.params);
+    try {
+        Result<Response> result = match.route->handler(request);
+        if (result.ok()) return std::move(result).value();
+        return render(result.status());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "request %s: unhandled exception: %s\n",
+                     request.context.request_id.c_str(), e.what());
+        return render(Status::Internal("internal error (request " + request.context.request_id + ")"));
+    } catch (...) {
+        return render(Status::Internal("internal error (request " + request.context.request_id + ")"));
+    }
+}
+
+void Dispatcher::Finish(const Request& request, Response& response) const {
+    response.headers.Set("X-Request-Id", request.context.request_id);
+    for (const auto& [name, value] : common_headers_) response.headers.Set(name, value);
+    if (request.method == Method::kHead) response.body.clear();
+}
+
+Response Dispatcher::Handle(Request& request) const {
+    const auto start = std::chrono::steady_clock::now();
+    PrepareContext(request);
+    Response response = Route(request);
+    Finish(request, response);
+    if (log_.enabled()) {
+        const auto elapsed = std::chrono::steady_clock::now() - start;
+        log_.Write({request.context.request_id, request.context.remote, request.method_name,
+                    request.target, request.headers.Get("User-Agent").value_or(""), response.status,
+                    response.body.size(), std::chrono::duration<double, std::milli>(elapsed).count()});
+    }
+    return response;
+}
+
+}  // namespace mkt::http

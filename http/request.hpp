@@ -1,0 +1,82 @@
+// Request and Response: the HTTP values front-end handlers see.
+//
+// These are plain values built by http/server.cpp from Pistache's types, so no
+// handler (and nothing outside http/) ever includes a Pistache header. Header
+// names compare case-insensitively; path segments and query values are
+// percent-decoded once, here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mkt::http {
+
+enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOptions, kOther };
+std::string_view MethodName(Method method);
+Method ParseMethod(std::string_view name);
+
+/// Ordered header list with case-insensitive lookup.
+class Headers {
+public:
+    void Add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
+    /// Replaces every header of that name with one value.
+    void Set(std::string name, std::string value);
+    std::optional<std::string> Get(std::string_view name) const;
+    bool Has(std::string_view name) const { return Get(name).has_value(); }
+    const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+
+private:
+    std::vector<std::pair<std::string, std::string>> items_;
+};
+
+/// Per-request values computed once by the dispatcher.
+struct RequestContext {
+    std::string request_id;
+    std::string base_url;  // "scheme://host[:port]/" always ending in '/'
+    std::string remote;    // client address
+};
+
+struct Request {
+    Method method = Method::kGet;
+    std::string method_name;                 // as received (for logs and 405s)
+    std::string target;                      // raw request target (path?query)
+    std::string path;                        // raw path, before decoding
+    std::vector<std::string> segments;       // decoded, empty segments dropped
+    std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+    Headers headers;
+    std::string body;
+    RequestContext context;
+    /// Named path parameters bound by the router ({name} -> decoded segment).
+    std::vector<std::pair<std::string, std::string>> params;
+
+    std::optional<std::string> QueryParam(std::string_view name) const;
+    /// All values of a repeated query parameter.
+    std::vector<std::string> QueryParams(std::string_view name) const;
+    std::string Param(std::string_view name) const;
+};
+
+struct Response {
+    int status = 200;
+    Headers headers;
+    std::string body;
+
+    static Response Make(int status, std::string content_type, std::string body);
+};
+
+/// Splits "path?query" into a Request's path, segments and query (decoded).
+/// Returns false for an undecodable target (bad percent escape, NUL byte).
+bool ParseTarget(std::string_view target, Request& request);
+/// Percent-decodes `text`; '+' becomes a space when `plus_is_space`. Empty on bad escapes.
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+/// Encodes one path segment or query value (RFC 3986 unreserved kept, '@' ':' kept).
+std::string PercentEncode(std::string_view text);
+/// Parses an application/x-www-form-urlencoded string into pairs.
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded(std::string_view text);
+/// ASCII case-insensitive equality.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+}  // namespace mkt::http

@@ -1,0 +1,145 @@
+#include "mappers/native_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace mkt::mappers {
+namespace {
+
+using nlohmann::json;
+
+json TextOrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+json TimeOrNull(const std::optional<Timestamp>& t) { return t ? json(t->ToString()) : json(nullptr); }
+
+std::string Dump(const json& j) {
+    // Documents may hold invalid UTF-8 in theory; never throw at the edge.
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string EncodeSegment(std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                          c == '-' || c == '_' || c == '.' || c == '~' || c == '@' || c == ':' || c == '+';
+        if (keep) {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
+json SignerJson(const SignerInfo& s) {
+    return {{"trust_mode", TrustModeName(s.trust_mode)},
+            {"subject", s.subject},
+            {"issuer", s.issuer},
+            {"serial", TextOrNull(s.serial)},
+            {"certificate_sha256", TextOrNull(s.certificate_sha256)},
+            {"not_before", TimeOrNull(s.not_before)},
+            {"not_after", TimeOrNull(s.not_after)},
+            {"email_binding", TextOrNull(s.email_binding)},
+            {"signature_method", TextOrNull(s.signature_method)},
+            {"canonicalization", TextOrNull(s.canonicalization)}};
+}
+
+json EntryJson(const Entry& e, const LinkContext& ctx) {
+    const EntryMetadata& m = e.metadata;
+    json checksums = json::object();
+    for (const auto& c : m.checksums) checksums[c.algorithm] = c.value;
+    return {
+        {"identifier", e.key.identifier},
+        {"endorser",
+         {{"email", m.endorsement.email},
+          {"subject", m.endorsement.subject},
+          {"issuer", m.endorsement.issuers.empty() ? json(nullptr) : json(m.endorsement.issuers.front())}}},
+        {"created", e.key.created.ToString()},
+        {"url", EntryUrl(e.key, ctx.base_url)},
+        {"status", EntryStatusName(e.StatusAt(ctx.now))},
+        {"deprecated", m.deprecated ? json(*m.deprecated) : json(nullptr)},
+        {"valid", TimeOrNull(m.valid)},
+        {"seq", e.seq},
+        {"received", e.received.ToString()},
+        {"title", TextOrNull(m.title)},
+        {"description", TextOrNull(m.description)},
+        {"tag", TextOrNull(m.tag)},
+        {"type", TextOrNull(m.type)},
+        {"kind", TextOrNull(m.kind)},
+        {"os", TextOrNull(m.os)},
+        {"os_version", TextOrNull(m.os_version)},
+        {"os_arch", TextOrNull(m.os_arch)},
+        {"version", TextOrNull(m.version)},
+        {"serial_number", m.serial_number ? json(*m.serial_number) : json(nullptr)},
+        {"format", TextOrNull(m.format)},
+        {"compression", TextOrNull(m.compression)},
+        {"hypervisor", TextOrNull(m.hypervisor)},
+        {"disks_bus", TextOrNull(m.disks_bus)},
+        {"creator", TextOrNull(m.creator)},
+        {"publisher", TextOrNull(m.publisher)},
+        {"image_created", TimeOrNull(m.image_created)},
+        {"bytes", m.bytes},
+        {"checksums", checksums},
+        {"locations", m.locations},
+        {"inbound_ports", m.inbound_ports},
+        {"outbound_ports", m.outbound_ports},
+        {"icmp", m.icmp},
+        {"replaces", TextOrNull(m.replaces)},
+        {"is_replaced_by", TextOrNull(m.is_replaced_by)},
+        {"is_version_of", TextOrNull(m.is_version_of)},
+        {"signature", SignerJson(e.signer)},
+    };
+}
+
+}  // namespace
+
+std::string EntryUrl(const EntryKey& key, std::string_view base_url) {
+    return std::string(base_url) + "metadata/" + EncodeSegment(key.identifier) + "/" +
+           EncodeSegment(key.email) + "/" + EncodeSegment(key.created.ToString());
+}
+
+std::string EntryToJson(const Entry& entry, const LinkContext& context) {
+    return Dump(EntryJson(entry, context)) + "\n";
+}
+
+std::string PageToJson(const EntryPage& page, size_t offset, size_t limit, std::string_view next_url,
+                       const LinkContext& context) {
+    json entries = json::array();
+    for (const Entry& e : page.entries) entries.push_back(EntryJson(e, context));
+    json body = {{"total", page.total},
+                 {"count", page.entries.size()},
+                 {"offset", offset},
+                 {"limit", limit},
+                 {"next_cursor", page.next_cursor ? json(*page.next_cursor) : json(nullptr)},
+                 {"next", next_url.empty() ? json(nullptr) : json(std::string(next_url))},
+                 {"entries", std::move(entries)}};
+    return Dump(body) + "\n";
+}
+
+std::string EndorsersToJson(const std::vector<EndorserSummary>& endorsers, const LinkContext& context) {
+    json list = json::array();
+    for (const auto& e : endorsers) {
+        list.push_back({{"email", e.email},
+                        {"subject", e.subject},
+                        {"issuer", e.issuer},
+                        {"entries", e.entries},
+                        {"latest_created", e.latest_created.ToString()},
+                        {"url", context.base_url + "endorsers/" + EncodeSegment(e.email)}});
+    }
+    return Dump(json{{"count", endorsers.size()}, {"endorsers", std::move(list)}}) + "\n";
+}
+
+std::string TagsToJson(std::string_view email, const std::vector<std::string>& tags) {
+    return Dump(json{{"email", std::string(email)}, {"tags", tags}}) + "\n";
+}
+
+std::string SubmitToJson(const Entry& entry, bool created, const LinkContext& context) {
+    return Dump(json{{"created", created},
+                     {"url", EntryUrl(entry.key, context.base_url)},
+                     {"entry", EntryJson(entry, context)}}) +
+           "\n";
+}
+
+}  // namespace mkt::mappers

@@ -1,0 +1,39 @@
+// Native JSON representations (docs/api/native.md documents every field).
+//
+// Pure functions: an entry (or page, or list) plus explicit context (the time
+// that decides valid/expired, the base URL for links) in, JSON text out.
+// Absent optional fields are null, never the string "null" (a StratusLab bug).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/entry.hpp"
+#include "registry/entry_store.hpp"
+
+namespace mkt::mappers {
+
+struct LinkContext {
+    std::string base_url;  // ends with '/'
+    Timestamp now;
+};
+
+/// "<base>metadata/<id>/<email>/<created>" with each segment percent-encoded.
+std::string EntryUrl(const EntryKey& key, std::string_view base_url);
+
+std::string EntryToJson(const Entry& entry, const LinkContext& context);
+
+/// {"total", "count", "offset", "limit", "next_cursor", "next", "entries": [...]}.
+/// `next_url` is the URL of the following page, empty when there is none.
+std::string PageToJson(const EntryPage& page, size_t offset, size_t limit,
+                       std::string_view next_url, const LinkContext& context);
+
+std::string EndorsersToJson(const std::vector<EndorserSummary>& endorsers, const LinkContext& context);
+
+std::string TagsToJson(std::string_view email, const std::vector<std::string>& tags);
+
+/// The upload answer: {"created": bool, "url", "entry": {...}}.
+std::string SubmitToJson(const Entry& entry, bool created, const LinkContext& context);
+
+}  // namespace mkt::mappers

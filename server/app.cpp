@@ -1,0 +1,122 @@
+#include "server/app.hpp"
+
+#include <filesystem>
+
+#include "api/routes.hpp"
+#include "http/dispatcher.hpp"
+#include "http/server.hpp"
+#include "registry/redland/rdfxml_checker.hpp"
+#include "registry/store/memory_store.hpp"
+#include "registry/store/sqlite_store.hpp"
+#include "registry/xmlsec/metadata_parser.hpp"
+#include "registry/xmlsec/trust_store.hpp"
+#include "registry/xmlsec/xmldsig_verifier.hpp"
+
+namespace mkt::server {
+
+// Members are declared in construction order; destruction runs backwards, so
+// the HTTP server stops before anything it uses goes away.
+struct App::Parts {
+    conf::Config config;
+    const Clock* clock = nullptr;
+    std::unique_ptr<xmlsec::TrustStore> trust;
+    std::unique_ptr<xmlsec::XmldsigVerifier> verifier;
+    std::unique_ptr<xmlsec::XmlMetadataParser> parser;
+    std::unique_ptr<redland::RaptorRdfChecker> rdf;
+    std::unique_ptr<EntryStore> store;
+    std::unique_ptr<Registry> registry;
+    std::unique_ptr<api::ApiContext> api;
+    http::Router router;
+    http::AccessLog access_log;
+    std::unique_ptr<http::Dispatcher> dispatcher;
+    std::unique_ptr<http::HttpServer> http;
+};
+
+namespace {
+
+Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
+    if (c.type == "memory") return std::unique_ptr<EntryStore>(std::make_unique<store::MemoryEntryStore>());
+    const std::filesystem::path path(c.sqlite_path);
+    if (path.has_parent_path()) {
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+    }
+    store::SqliteOptions options;
+    options.synchronous_full = c.sqlite_synchronous == "full";
+    MKT_ASSIGN_OR_RETURN(auto sqlite, store::SqliteEntryStore::Open(path, options));
+    return std::unique_ptr<EntryStore>(std::move(sqlite));
+}
+
+Status BuildVerifier(App::Parts& p) {
+    xmlsec::VerifierOptions options;
+    if (p.config.trust.mode == "strict") {
+        xmlsec::TrustStoreOptions trust_options;
+        trust_options.ca_dir = p.config.trust.ca_dir;
+        trust_options.endorsers_file = p.config.trust.endorsers_file;
+        trust_options.reload_check_seconds = p.config.trust.reload_seconds;
+        MKT_ASSIGN_OR_RETURN(p.trust, xmlsec::TrustStore::Open(trust_options));
+        options.mode = TrustMode::kStrict;
+        options.trust = p.trust.get();
+    } else {
+        options.mode = TrustMode::kCompat;
+    }
+    p.verifier = std::make_unique<xmlsec::XmldsigVerifier>(options);
+    return Status::Ok();
+}
+
+Status BuildHttp(App::Parts& p) {
+    if (!p.access_log.Open(p.config.http.access_log)) {
+        return Status::InvalidArgument("cannot open access log " + p.config.http.access_log);
+    }
+    p.api = std::make_unique<api::ApiContext>(
+        api::ApiContext{*p.registry, p.config.trust.mode, p.config.benchmark_routes});
+    api::RegisterNativeApi(p.router, *p.api);
+    p.dispatcher = std::make_unique<http::Dispatcher>(p.router, p.config.http, p.access_log);
+    if (p.config.trust.mode == "compat") {
+        // DESIGN 3: compat mode says so in every response.
+        p.dispatcher->AddCommonHeader(
+            "Marketplace-Trust-Mode",
+            "compat; signatures are checked for self-consistency only, certificates are not "
+            "chained to trusted CAs nor checked for expiry or revocation");
+    }
+    p.http = std::make_unique<http::HttpServer>(p.config.http, *p.dispatcher);
+    return Status::Ok();
+}
+
+}  // namespace
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+App::~App() { Stop(); }
+
+Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock& clock) {
+    auto p = std::make_unique<Parts>();
+    p->config = config;
+    p->clock = &clock;
+    MKT_RETURN_IF_ERROR(BuildVerifier(*p).WithPrefix("trust: "));
+    p->parser = std::make_unique<xmlsec::XmlMetadataParser>(config.limits);
+    p->rdf = std::make_unique<redland::RaptorRdfChecker>();
+    MKT_ASSIGN_OR_RETURN(p->store, OpenStore(config.store));
+    p->registry = std::make_unique<Registry>(config.registry, *p->parser, *p->rdf, *p->verifier, *p->store, clock);
+    MKT_RETURN_IF_ERROR(BuildHttp(*p));
+    return std::unique_ptr<App>(new App(std::move(p)));
+}
+
+Status App::Start() { return parts_->http->Start(); }
+
+void App::Stop() {
+    if (parts_ && parts_->http) parts_->http->Stop();
+}
+
+uint16_t App::port() const { return parts_->http->port(); }
+
+Registry& App::registry() { return *parts_->registry; }
+
+std::string App::Describe() const {
+    const conf::Config& c = parts_->config;
+    std::string store = c.store.type == "sqlite" ? "sqlite " + c.store.sqlite_path : "memory (nothing is kept)";
+    std::string trust = c.trust.mode == "strict" ? "strict (CAs in " + c.trust.ca_dir + ")"
+                                                 : "compat (self-consistency only)";
+    return "store: " + store + "; trust: " + trust;
+}
+
+}  // namespace mkt::server

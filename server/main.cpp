@@ -1,0 +1,144 @@
+// marketplace-server: serves the Marketplace interfaces on one port.
+//
+//   marketplace-server [--config FILE] [--set key=value]... [--port-file FILE]
+//                      [--print-config] [--check-config]
+//
+// Configuration: defaults <- FILE <- MARKETPLACE_* environment <- --set
+// (docs/configuration.md). SIGTERM or SIGINT stops it gracefully.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/redland/world.hpp"
+#include "registry/xmlsec/library.hpp"
+#include "server/app.hpp"
+
+namespace {
+
+struct Args {
+    std::optional<std::string> config_file;
+    std::vector<std::string> overrides;
+    std::optional<std::string> port_file;
+    bool print_config = false;
+    bool check_config = false;
+};
+
+constexpr const char* kUsage =
+    "usage: marketplace-server [--config FILE] [--set key=value]... [--port-file FILE]\n"
+    "                          [--print-config] [--check-config]\n"
+    "Serves the Marketplace (native REST API) on one port.\n"
+    "  --config FILE     configuration file (key = value lines; docs/configuration.md)\n"
+    "  --set key=value   override one key (after the file and MARKETPLACE_* variables)\n"
+    "  --port-file FILE  write the bound port there once listening (useful with http.port=0)\n"
+    "  --print-config    print the effective configuration and exit\n"
+    "  --check-config    validate the configuration and the parts it names, then exit\n";
+
+// Returns nullopt after printing usage (exit 2) or help (exit 0 via `exit_code`).
+std::optional<Args> ParseArgs(int argc, char** argv, int& exit_code) {
+    Args args;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::optional<std::string> {
+            if (i + 1 >= argc) return std::nullopt;
+            return std::string(argv[++i]);
+        };
+        std::optional<std::string> v;
+        if (a == "--help" || a == "-h") {
+            std::fputs(kUsage, stdout);
+            exit_code = 0;
+            return std::nullopt;
+        } else if (a == "--config" && (v = value())) {
+            args.config_file = *v;
+        } else if (a == "--set" && (v = value())) {
+            args.overrides.push_back(*v);
+        } else if (a == "--port-file" && (v = value())) {
+            args.port_file = *v;
+        } else if (a == "--print-config") {
+            args.print_config = true;
+        } else if (a == "--check-config") {
+            args.check_config = true;
+        } else {
+            std::fprintf(stderr, "marketplace-server: unknown or incomplete option '%s'\n%s", a.c_str(), kUsage);
+            exit_code = 2;
+            return std::nullopt;
+        }
+    }
+    return args;
+}
+
+bool WritePortFile(const std::string& path, uint16_t port) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << port << "\n";
+        if (!out) return false;
+    }
+    return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int exit_code = 0;
+    auto args = ParseArgs(argc, argv, exit_code);
+    if (!args) return exit_code;
+
+    auto config = mkt::conf::Load(args->config_file, mkt::conf::ProcessEnvironment(), args->overrides);
+    if (!config.ok()) {
+        std::fprintf(stderr, "marketplace-server: configuration: %s\n", config.status().message().c_str());
+        return 2;
+    }
+    if (args->print_config) {
+        std::fputs(mkt::conf::Dump(*config).c_str(), stdout);
+        return 0;
+    }
+
+    // Block the stop signals in every thread; main waits for them below.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    mkt::xmlsec::XmlSecLibrary xmlsec_library;
+    if (!xmlsec_library.ok()) {
+        std::fprintf(stderr, "marketplace-server: %s\n", xmlsec_library.status().message().c_str());
+        return 1;
+    }
+    mkt::redland::World rdf_world;
+    mkt::SystemClock clock;
+
+    auto app = mkt::server::App::Create(*config, clock);
+    if (!app.ok()) {
+        std::fprintf(stderr, "marketplace-server: %s\n", app.status().message().c_str());
+        return 1;
+    }
+    if (args->check_config) {
+        std::printf("configuration OK; %s\n", (*app)->Describe().c_str());
+        return 0;
+    }
+    if (mkt::Status s = (*app)->Start(); !s.ok()) {
+        std::fprintf(stderr, "marketplace-server: %s\n", s.message().c_str());
+        return 1;
+    }
+    const uint16_t port = (*app)->port();
+    if (args->port_file && !WritePortFile(*args->port_file, port)) {
+        std::fprintf(stderr, "marketplace-server: cannot write port file %s\n", args->port_file->c_str());
+    }
+    std::printf("marketplace-server listening on http://%s:%u/ (%s)\n", config->http.address.c_str(), port,
+                (*app)->Describe().c_str());
+    std::fflush(stdout);
+
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    std::printf("marketplace-server: %s received, draining requests and stopping\n", strsignal(signal_number));
+    std::fflush(stdout);
+    (*app)->Stop();
+    app->reset();
+    std::printf("marketplace-server: stopped\n");
+    return 0;
+}

@@ -1,0 +1,73 @@
+#include "conf/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/support/paths.hpp"
+
+namespace mkt::conf {
+namespace {
+
+TEST(ConfigTest, DefaultsAreValid) {
+    auto c = Load(std::nullopt, {}, {});
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->http.port, 8204);
+    EXPECT_EQ(c->store.type, "sqlite");
+    EXPECT_EQ(c->trust.mode, "strict");
+    EXPECT_EQ(c->registry.max_future_seconds, 300);
+    EXPECT_EQ(c->registry.max_age_seconds, 7 * 86400);
+}
+
+TEST(ConfigTest, FileThenEnvironmentThenOverrides) {
+    Config c;
+    ASSERT_TRUE(ParseInto(c, "# comment\n\nhttp.port = 9000\ntrust.mode=compat\n", "f").ok());
+    EXPECT_EQ(c.http.port, 9000);
+    ASSERT_TRUE(ApplyEnvironment(c, {{"MARKETPLACE_HTTP_PORT", "9100"}, {"PATH", "/bin"}}).ok());
+    EXPECT_EQ(c.http.port, 9100);
+    auto loaded = Load(std::nullopt, {{"MARKETPLACE_HTTP_PORT", "9100"}}, {"http.port=9200"});
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_EQ(loaded->http.port, 9200);
+}
+
+TEST(ConfigTest, ErrorsNameTheKeyAndTheLine) {
+    Config c;
+    EXPECT_EQ(ParseInto(c, "http.port = 8204\nhttp.prot = 1\n", "m.conf").message(),
+              "m.conf:2: unknown configuration key 'http.prot' (docs/configuration.md lists them)");
+    EXPECT_EQ(ParseInto(c, "http.port = 70000\n", "m.conf").message(),
+              "m.conf:1: http.port: '70000' is not an integer in 0..65535");
+    EXPECT_EQ(ParseInto(c, "trust.mode = lax\n", "m.conf").message(),
+              "m.conf:1: trust.mode: 'lax' is not one of strict, compat");
+    EXPECT_EQ(ParseInto(c, "no equals sign\n", "m.conf").message(),
+              "m.conf:1: expected 'key = value', got 'no equals sign'");
+    EXPECT_FALSE(ApplyEnvironment(c, {{"MARKETPLACE_HTTP_PROT", "1"}}).ok());
+    EXPECT_FALSE(Load(std::nullopt, {}, {"http.port"}).ok());
+}
+
+TEST(ConfigTest, CrossFieldChecks) {
+    EXPECT_FALSE(Load(std::nullopt, {}, {"http.tls_cert_file=/x"}).ok());
+    EXPECT_FALSE(Load(std::nullopt, {}, {"http.public_url=ftp://x"}).ok());
+    EXPECT_FALSE(Load(std::nullopt, {}, {"metadata.max_bytes=4194304"}).ok());
+    EXPECT_FALSE(Load(std::nullopt, {}, {"trust.ca_dir="}).ok());
+}
+
+TEST(ConfigTest, DumpRoundTrips) {
+    auto c = Load(std::nullopt, {}, {"http.port=1234", "trust.mode=compat"});
+    ASSERT_TRUE(c.ok());
+    Config again;
+    ASSERT_TRUE(ParseInto(again, Dump(*c), "dump").ok());
+    EXPECT_EQ(Dump(again), Dump(*c));
+}
+
+TEST(ConfigTest, EverySampleParses) {
+    int samples = 0;
+    for (const auto& f : std::filesystem::directory_iterator(testing::SourceDir() / "conf/samples")) {
+        auto c = Load(f.path().string(), {}, {});
+        EXPECT_TRUE(c.ok()) << f.path() << ": " << c.status().ToString();
+        ++samples;
+    }
+    EXPECT_GE(samples, 2);
+}
+
+}  // namespace
+}  // namespace mkt::conf
