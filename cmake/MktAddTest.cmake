@@ -1,14 +1,18 @@
-# mkt_add_test(<source> LIBS <targets...> [LABELS <labels...>])
+# mkt_add_test(<source> LIBS <targets...> [LABELS <labels...>] [MAIN <target>])
 # Builds one GoogleTest executable per *_test.cpp and registers each test case with ctest.
+# MAIN replaces gtest_main (e.g. mkt_library_main, which initialises xmlsec and Raptor).
 find_package(GTest REQUIRED)
 include(GoogleTest)
 
 function(mkt_add_test source)
-  cmake_parse_arguments(ARG "" "" "LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "MAIN" "LIBS;LABELS" ${ARGN})
+  if(NOT ARG_MAIN)
+    set(ARG_MAIN GTest::gtest_main)
+  endif()
   get_filename_component(name ${source} NAME_WE)
   add_executable(${name} ${source})
   mkt_warnings(${name})
-  target_link_libraries(${name} PRIVATE ${ARG_LIBS} mkt_test_support GTest::gtest_main)
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} mkt_test_support ${ARG_MAIN} GTest::gtest)
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()

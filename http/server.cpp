@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <functional>
+#include <ostream>
 #include <thread>
 
 #include "http/request_guard.hpp"
@@ -40,6 +42,20 @@ std::string RawResponse(const Response& r, bool close) {
     out += "\r\n" + r.body;
     return out;
 }
+
+// Pistache writes only typed headers; this one carries any name and value.
+class NamedHeader final : public P::Http::Header::Header {
+public:
+    NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+    const char* name() const override { return name_.c_str(); }
+    void write(std::ostream& stream) const override { stream << value_; }
+#ifdef SAFE_HEADER_CAST
+    uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+#endif
+
+private:
+    std::string name_, value_;
+};
 
 // Builds our Request from the raw head the guard saw, so the target, the
 // header order and the header values are exactly what the client sent.
@@ -114,7 +130,7 @@ private:
         }
         for (const auto& [k, v] : response.headers.items()) {
             if (EqualsIgnoreCase(k, "Connection")) headers.remove<P::Http::Header::Connection>();
-            headers.addRaw(P::Http::Header::Raw(k, v));
+            headers.add(std::make_shared<NamedHeader>(k, v));
         }
         writer.send(static_cast<P::Http::Code>(response.status), response.body);
     }

@@ -42,7 +42,8 @@ Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
         std::filesystem::create_directories(path.parent_path(), ec);
     }
     store::SqliteOptions options;
-    options.synchronous_full = c.sqlite_synchronous == "full";
+    options.synchronous = c.sqlite_synchronous == "full" ? store::SqliteOptions::Synchronous::kFull
+                                                          : store::SqliteOptions::Synchronous::kNormal;
     MKT_ASSIGN_OR_RETURN(auto sqlite, store::SqliteEntryStore::Open(path, options));
     return std::unique_ptr<EntryStore>(std::move(sqlite));
 }
@@ -88,13 +89,14 @@ Status BuildHttp(App::Parts& p) {
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() { Stop(); }
 
-Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock& clock) {
+Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock& clock,
+                                         const redland::World& rdf_world) {
     auto p = std::make_unique<Parts>();
     p->config = config;
     p->clock = &clock;
     MKT_RETURN_IF_ERROR(BuildVerifier(*p).WithPrefix("trust: "));
     p->parser = std::make_unique<xmlsec::XmlMetadataParser>(config.limits);
-    p->rdf = std::make_unique<redland::RaptorRdfChecker>();
+    p->rdf = std::make_unique<redland::RaptorRdfChecker>(rdf_world);
     MKT_ASSIGN_OR_RETURN(p->store, OpenStore(config.store));
     p->registry = std::make_unique<Registry>(config.registry, *p->parser, *p->rdf, *p->verifier, *p->store, clock);
     MKT_RETURN_IF_ERROR(BuildHttp(*p));

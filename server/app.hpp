@@ -9,6 +9,7 @@
 
 #include "conf/config.hpp"
 #include "registry/clock.hpp"
+#include "registry/redland/world.hpp"
 #include "registry/registry.hpp"
 
 namespace mkt::server {
@@ -17,7 +18,9 @@ class App {
 public:
     /// Errors: kInvalidArgument/kUnavailable naming the part that could not be
     /// built (unreadable CA directory, database that cannot be opened, ...).
-    static Result<std::unique_ptr<App>> Create(const conf::Config& config, const Clock& clock);
+    /// `clock` and `rdf_world` (created once in main) must outlive the App.
+    static Result<std::unique_ptr<App>> Create(const conf::Config& config, const Clock& clock,
+                                               const redland::World& rdf_world);
     ~App();
 
     /// Starts serving. Errors: kUnavailable (address in use, TLS files).

@@ -7,6 +7,7 @@
 // (docs/configuration.md). SIGTERM or SIGINT stops it gracefully.
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -104,15 +105,21 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
+    // Raptor's world calls xmlCleanupParser() when it goes, so it is created
+    // first and destroyed last, after the xmlsec guard.
+    auto rdf_world = mkt::redland::World::Create();
+    if (!rdf_world.ok()) {
+        std::fprintf(stderr, "marketplace-server: %s\n", rdf_world.status().message().c_str());
+        return 1;
+    }
     mkt::xmlsec::XmlSecLibrary xmlsec_library;
     if (!xmlsec_library.ok()) {
         std::fprintf(stderr, "marketplace-server: %s\n", xmlsec_library.status().message().c_str());
         return 1;
     }
-    mkt::redland::World rdf_world;
     mkt::SystemClock clock;
 
-    auto app = mkt::server::App::Create(*config, clock);
+    auto app = mkt::server::App::Create(*config, clock, **rdf_world);
     if (!app.ok()) {
         std::fprintf(stderr, "marketplace-server: %s\n", app.status().message().c_str());
         return 1;

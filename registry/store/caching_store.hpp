@@ -1,0 +1,58 @@
+// CachingEntryStore: an EntryStore decorator that keeps recently read entries
+// in memory, so `GET /metadata/{id}/{email}/{created}` does not touch the
+// database for hot entries.
+//
+// Correct without invalidation because entries are immutable: once an entry
+// exists under a key its bytes never change and it is never deleted. Only
+// successful Gets are cached (a NotFound may become found later); Put, List
+// and the other reads go straight to the wrapped store. The budget counts the
+// document and metadata bytes of cached entries; least recently used entries
+// are dropped first. Thread-safe (sharded locks; no lock is held during a call
+// to the wrapped store).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "registry/entry_store.hpp"
+
+namespace mkt::store {
+
+class CachingEntryStore final : public EntryStore {
+public:
+    /// `inner` must outlive this object. `budget_bytes` = 0 disables caching.
+    CachingEntryStore(EntryStore& inner, size_t budget_bytes);
+    ~CachingEntryStore() override;
+
+    Result<PutOutcome> Put(Entry& entry) override { return inner_.Put(entry); }
+    Result<Entry> Get(const EntryKey& key) const override;
+    Result<std::optional<Timestamp>> LatestCreated(const std::string& identifier,
+                                                   const std::string& email) const override {
+        return inner_.LatestCreated(identifier, email);
+    }
+    Result<EntryPage> List(const EntryQuery& query) const override { return inner_.List(query); }
+    Result<std::vector<EndorserSummary>> Endorsers() const override { return inner_.Endorsers(); }
+    Result<std::vector<std::string>> Tags(const std::string& email) const override {
+        return inner_.Tags(email);
+    }
+    Result<std::vector<Entry>> ChangesSince(int64_t after_seq, size_t limit) const override {
+        return inner_.ChangesSince(after_seq, limit);
+    }
+    Result<StoreStats> Stats() const override { return inner_.Stats(); }
+
+    struct CacheStats {
+        size_t entries = 0, bytes = 0;
+        uint64_t hits = 0, misses = 0;
+    };
+    CacheStats cache_stats() const;
+
+private:
+    struct Shard;
+    Shard& ShardFor(const std::string& key) const;
+
+    EntryStore& inner_;
+    size_t shard_budget_;
+    std::unique_ptr<Shard[]> shards_;
+};
+
+}  // namespace mkt::store
