@@ -1,0 +1,97 @@
+#include "registry/store/sqlite_schema.hpp"
+
+#include <string>
+
+namespace mkt::store::sqlite {
+namespace {
+
+// Version 1. Never edit once released: add a migration step instead.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE schema_version (
+    version INTEGER NOT NULL
+);
+CREATE TABLE entries (
+    seq           INTEGER PRIMARY KEY,
+    identifier    TEXT    NOT NULL,
+    email         TEXT    NOT NULL,
+    created       TEXT    NOT NULL,
+    received      INTEGER NOT NULL,
+    valid_until   INTEGER NOT NULL,
+    deprecated    INTEGER NOT NULL,
+    is_latest     INTEGER NOT NULL,
+    os            TEXT    NOT NULL,
+    os_version    TEXT    NOT NULL,
+    os_arch       TEXT    NOT NULL,
+    title         TEXT    NOT NULL,
+    tag           TEXT    NOT NULL,
+    os_lc         TEXT    NOT NULL,
+    os_version_lc TEXT    NOT NULL,
+    os_arch_lc    TEXT    NOT NULL,
+    email_lc      TEXT    NOT NULL,
+    subject       TEXT    NOT NULL,
+    subject_lc    TEXT    NOT NULL,
+    issuer        TEXT    NOT NULL,
+    search_text   TEXT    NOT NULL,
+    UNIQUE (identifier, email, created)
+);
+CREATE TABLE entry_payloads (
+    seq      INTEGER PRIMARY KEY REFERENCES entries (seq),
+    codec    TEXT NOT NULL,
+    document BLOB NOT NULL
+);
+CREATE UNIQUE INDEX entries_latest ON entries (identifier, email) WHERE is_latest = 1;
+CREATE INDEX entries_by_status     ON entries (is_latest, deprecated, valid_until);
+CREATE INDEX entries_by_created    ON entries (created, seq);
+CREATE INDEX entries_by_email      ON entries (email, created, seq);
+CREATE INDEX entries_by_os         ON entries (os, seq);
+CREATE INDEX entries_by_os_version ON entries (os_version, seq);
+CREATE INDEX entries_by_os_arch    ON entries (os_arch, seq);
+CREATE INDEX entries_by_title      ON entries (title, seq);
+CREATE INDEX entries_by_valid      ON entries (valid_until, seq);
+CREATE INDEX entries_by_os_lc      ON entries (os_lc, os_version_lc, os_arch_lc, is_latest,
+                                            deprecated, valid_until);
+CREATE INDEX entries_by_tag        ON entries (tag, email);
+)sql";
+
+Status NotOurs(const Connection& db, std::string why) {
+    return Status::InvalidArgument(db.path().string() +
+                                   " is a SQLite database but not a Marketplace entry store (" +
+                                   std::move(why) + ")");
+}
+
+Status CreateOrCheck(Connection& db) {
+    MKT_ASSIGN_OR_RETURN(int64_t has_version,
+                         db.QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+                                     "name = 'schema_version'"));
+    if (has_version == 0) {
+        MKT_ASSIGN_OR_RETURN(int64_t objects, db.QueryInt("SELECT COUNT(*) FROM sqlite_master"));
+        if (objects > 0) return NotOurs(db, "it has tables but no schema_version table");
+        MKT_RETURN_IF_ERROR(db.Exec(kSchemaV1));
+        return db.Exec("INSERT INTO schema_version (version) VALUES (" +
+                       std::to_string(kSchemaVersion) + ")");
+    }
+    MKT_ASSIGN_OR_RETURN(int64_t version,
+                         db.QueryInt("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+    if (version > kSchemaVersion) {
+        return Status::InvalidArgument(
+            db.path().string() + " has schema version " + std::to_string(version) +
+            ", newer than this program supports (" + std::to_string(kSchemaVersion) +
+            "); run a newer Marketplace or restore a backup");
+    }
+    if (version < 1) return NotOurs(db, "its schema_version table is empty");
+    return Status::Ok();
+}
+
+}  // namespace
+
+Status EnsureSchema(Connection& db) {
+    MKT_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status status = CreateOrCheck(db);
+    if (!status.ok()) {
+        if (db.InTransaction()) (void)db.Exec("ROLLBACK");
+        return status;
+    }
+    return db.Exec("COMMIT");
+}
+
+}  // namespace mkt::store::sqlite
