@@ -25,6 +25,7 @@ struct StoreConfig {
     std::string type = "sqlite";                 // sqlite | memory
     std::string sqlite_path = "var/marketplace.db";
     std::string sqlite_synchronous = "full";     // full | normal
+    size_t cache_bytes = 32 << 20;               // entry cache for single-entry reads; 0 = off
 };
 
 struct TrustConfig {

@@ -6,6 +6,7 @@
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
 #include "registry/redland/rdfxml_checker.hpp"
+#include "registry/store/caching_store.hpp"
 #include "registry/store/memory_store.hpp"
 #include "registry/store/sqlite_store.hpp"
 #include "registry/xmlsec/metadata_parser.hpp"
@@ -23,7 +24,8 @@ struct App::Parts {
     std::unique_ptr<xmlsec::XmldsigVerifier> verifier;
     std::unique_ptr<xmlsec::XmlMetadataParser> parser;
     std::unique_ptr<redland::RaptorRdfChecker> rdf;
-    std::unique_ptr<EntryStore> store;
+    std::unique_ptr<EntryStore> database;  // the durable store
+    std::unique_ptr<EntryStore> store;     // what the Registry uses: the database behind the entry cache
     std::unique_ptr<Registry> registry;
     std::unique_ptr<api::ApiContext> api;
     http::Router router;
@@ -97,7 +99,8 @@ Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock
     MKT_RETURN_IF_ERROR(BuildVerifier(*p).WithPrefix("trust: "));
     p->parser = std::make_unique<xmlsec::XmlMetadataParser>(config.limits);
     p->rdf = std::make_unique<redland::RaptorRdfChecker>(rdf_world);
-    MKT_ASSIGN_OR_RETURN(p->store, OpenStore(config.store));
+    MKT_ASSIGN_OR_RETURN(p->database, OpenStore(config.store));
+    p->store = std::make_unique<store::CachingEntryStore>(*p->database, config.store.cache_bytes);
     p->registry = std::make_unique<Registry>(config.registry, *p->parser, *p->rdf, *p->verifier, *p->store, clock);
     MKT_RETURN_IF_ERROR(BuildHttp(*p));
     return std::unique_ptr<App>(new App(std::move(p)));

@@ -136,8 +136,9 @@ int main(int argc, char** argv) {
     if (args->port_file && !WritePortFile(*args->port_file, port)) {
         std::fprintf(stderr, "marketplace-server: cannot write port file %s\n", args->port_file->c_str());
     }
-    std::printf("marketplace-server listening on http://%s:%u/ (%s)\n", config->http.address.c_str(), port,
-                (*app)->Describe().c_str());
+    const char* scheme = config->http.tls_cert_file.empty() ? "http" : "https";
+    std::printf("marketplace-server listening on %s://%s:%u/ (%s)\n", scheme, config->http.address.c_str(),
+                port, (*app)->Describe().c_str());
     std::fflush(stdout);
 
     int signal_number = 0;

@@ -22,6 +22,7 @@ public:
     ~TestServer();
 
     std::string url(const std::string& path = "") const;  // "http://127.0.0.1:<port>/" + path
+    uint16_t port() const { return app_->port(); }
     ManualClock& clock() { return clock_; }
     Registry& registry() { return app_->registry(); }
     const TempDir& dir() const { return dir_; }
