@@ -9,7 +9,7 @@ namespace mkt::api {
 
 struct ApiContext {
     Registry& registry;
-    std::string trust_mode;        // "strict" or "compat", reported by /health
+    std::string trust_mode;         // "strict" or "compat", reported by /health
     bool benchmark_routes = false;  // registers GET /_bench/trivial
 };
 

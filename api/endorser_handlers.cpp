@@ -14,7 +14,8 @@ using http::Response;
 
 Result<std::string> Pick(const Request& req, const std::vector<std::string>& offers) {
     if (auto type = http::Negotiate(req, offers)) return *type;
-    return Status(StatusCode::kNotAcceptable, "no acceptable representation; use application/xml or application/json");
+    return Status(StatusCode::kNotAcceptable,
+                  "no acceptable representation; use application/xml or application/json");
 }
 
 // `range` (days) of an endorser history, StratusLab's parameter; absent = everything.
@@ -37,30 +38,36 @@ Result<Response> ListEndorsers(const ApiContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(auto endorsers, ctx.registry.Endorsers());
     if (type == "application/json") {
         return Response::Make(200, type,
-                              mappers::EndorsersToJson(endorsers, {req.context.base_url, ctx.registry.clock().Now()}));
+                              mappers::EndorsersToJson(
+                                  endorsers, {req.context.base_url, ctx.registry.clock().Now()}));
     }
-    return Response::Make(200, "application/xml; charset=utf-8", mappers::EndorsersToXml(endorsers));
+    return Response::Make(200, "application/xml; charset=utf-8",
+                          mappers::EndorsersToXml(endorsers));
 }
 
 Result<Response> GetEndorserHistory(const ApiContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(std::string type, Pick(req, {"application/xml", "application/json"}));
     const std::string email = req.Param("email");
-    if (!LooksLikeEmail(email)) return Status::InvalidArgument("'" + email.substr(0, 64) + "' is not an email address");
+    if (!LooksLikeEmail(email))
+        return Status::InvalidArgument("'" + email.substr(0, 64) + "' is not an email address");
     EntryQuery defaults;
     defaults.email = email;
     defaults.latest_only = false;  // history: every entry, not only the latest
     defaults.statuses = StatusSet::All();
-    MKT_ASSIGN_OR_RETURN(EntryQuery query, ParseListingQuery(req, {}, ctx.registry.options().max_page_size,
-                                                             defaults, {"range"}));
+    MKT_ASSIGN_OR_RETURN(
+        EntryQuery query,
+        ParseListingQuery(req, {}, ctx.registry.options().max_page_size, defaults, {"range"}));
     MKT_ASSIGN_OR_RETURN(query.created_after, HistoryStart(req, ctx.registry.clock().Now()));
     query.email = email;
     MKT_ASSIGN_OR_RETURN(EntryPage page, ctx.registry.Search(query));
     const std::string next = NextPageUrl(req, page.next_cursor);
-    Response r = type == "application/json"
-                     ? Response::Make(200, type,
-                                      mappers::PageToJson(page, query.offset, query.limit, next,
-                                                          {req.context.base_url, ctx.registry.clock().Now()}))
-                     : Response::Make(200, "application/xml; charset=utf-8", mappers::PageToXml(page, next));
+    Response r =
+        type == "application/json"
+            ? Response::Make(
+                  200, type,
+                  mappers::PageToJson(page, query.offset, query.limit, next,
+                                      {req.context.base_url, ctx.registry.clock().Now()}))
+            : Response::Make(200, "application/xml; charset=utf-8", mappers::PageToXml(page, next));
     r.headers.Set("X-Total-Count", std::to_string(page.total));
     return r;
 }
@@ -69,7 +76,8 @@ Result<Response> ListEndorserTags(const ApiContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(std::string type, Pick(req, {"application/xml", "application/json"}));
     const std::string email = req.Param("email");
     MKT_ASSIGN_OR_RETURN(auto tags, ctx.registry.Tags(email));
-    if (type == "application/json") return Response::Make(200, type, mappers::TagsToJson(email, tags));
+    if (type == "application/json")
+        return Response::Make(200, type, mappers::TagsToJson(email, tags));
     return Response::Make(200, "application/xml; charset=utf-8", mappers::TagsToXml(tags));
 }
 

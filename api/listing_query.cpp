@@ -13,7 +13,8 @@ bool EmailLocalChar(char c) {
            c == '_' || c == '%' || c == '+' || c == '-';
 }
 bool EmailDomainChar(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-';
 }
 
 Status Bad(std::string_view param, std::string_view value, std::string_view why) {
@@ -25,7 +26,8 @@ Result<size_t> ParseCount(std::string_view param, std::string_view value, size_t
     size_t n = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (ec != std::errc() || ptr != value.data() + value.size() || n < min || n > max) {
-        return Bad(param, value, "expected an integer in " + std::to_string(min) + ".." + std::to_string(max));
+        return Bad(param, value,
+                   "expected an integer in " + std::to_string(min) + ".." + std::to_string(max));
     }
     return n;
 }
@@ -37,11 +39,16 @@ Result<StatusSet> ParseStatuses(std::string_view value) {
         size_t end = value.find(',', start);
         if (end == std::string_view::npos) end = value.size();
         const std::string_view item = value.substr(start, end - start);
-        if (item == "valid") set.valid = true;
-        else if (item == "expired") set.expired = true;
-        else if (item == "deprecated") set.deprecated = true;
-        else if (item == "all") set = StatusSet::All();
-        else return Bad("status", value, "expected valid, expired, deprecated or all");
+        if (item == "valid")
+            set.valid = true;
+        else if (item == "expired")
+            set.expired = true;
+        else if (item == "deprecated")
+            set.deprecated = true;
+        else if (item == "all")
+            set = StatusSet::All();
+        else
+            return Bad("status", value, "expected valid, expired, deprecated or all");
         start = end + 1;
     }
     return set;
@@ -49,15 +56,20 @@ Result<StatusSet> ParseStatuses(std::string_view value) {
 
 Result<SortField> ParseSort(std::string_view value) {
     static const std::pair<std::string_view, SortField> kFields[] = {
-        {"created", SortField::kCreated}, {"identifier", SortField::kIdentifier},
-        {"email", SortField::kEmail},     {"os", SortField::kOs},
-        {"os-version", SortField::kOsVersion}, {"os-arch", SortField::kOsArch},
-        {"title", SortField::kTitle},     {"valid", SortField::kValid},
+        {"created", SortField::kCreated},
+        {"identifier", SortField::kIdentifier},
+        {"email", SortField::kEmail},
+        {"os", SortField::kOs},
+        {"os-version", SortField::kOsVersion},
+        {"os-arch", SortField::kOsArch},
+        {"title", SortField::kTitle},
+        {"valid", SortField::kValid},
         {"seq", SortField::kSeq}};
     for (const auto& [name, field] : kFields) {
         if (value == name) return field;
     }
-    return Bad("sort", value, "expected created, identifier, email, os, os-version, os-arch, title, valid or seq");
+    return Bad("sort", value,
+               "expected created, identifier, email, os, os-version, os-arch, title, valid or seq");
 }
 
 Status SetIdentifier(EntryQuery& q, std::string_view value) {
@@ -78,7 +90,8 @@ Status ApplyPathArg(EntryQuery& q, const std::string& arg) {
     return SetIdentifier(q, arg);
 }
 
-Status ApplyParam(EntryQuery& q, const std::string& name, const std::string& value, size_t max_page) {
+Status ApplyParam(EntryQuery& q, const std::string& name, const std::string& value,
+                  size_t max_page) {
     if (name == "identifier") return SetIdentifier(q, value);
     if (name == "email") {
         if (!LooksLikeEmail(value)) return Bad(name, value, "not an email address");
@@ -131,20 +144,23 @@ bool LooksLikeEmail(std::string_view text) {
     return true;
 }
 
-Result<EntryQuery> ParseListingQuery(const http::Request& request, const std::vector<std::string>& path_args,
+Result<EntryQuery> ParseListingQuery(const http::Request& request,
+                                     const std::vector<std::string>& path_args,
                                      size_t max_page_size, EntryQuery defaults,
                                      const std::vector<std::string>& extra_allowed) {
     EntryQuery q = std::move(defaults);
     for (const auto& arg : path_args) MKT_RETURN_IF_ERROR(ApplyPathArg(q, arg));
     for (const auto& [name, value] : request.query) {
-        if (std::find(extra_allowed.begin(), extra_allowed.end(), name) != extra_allowed.end()) continue;
+        if (std::find(extra_allowed.begin(), extra_allowed.end(), name) != extra_allowed.end())
+            continue;
         MKT_RETURN_IF_ERROR(ApplyParam(q, name, value, max_page_size));
     }
     if (q.created) q.latest_only = false;
     return q;
 }
 
-std::string NextPageUrl(const http::Request& request, const std::optional<std::string>& next_cursor) {
+std::string NextPageUrl(const http::Request& request,
+                        const std::optional<std::string>& next_cursor) {
     if (!next_cursor) return {};
     std::string url = request.context.base_url;
     bool first_segment = true;

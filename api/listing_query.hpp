@@ -28,7 +28,8 @@ Result<EntryQuery> ParseListingQuery(const http::Request& request,
 
 /// URL of the next page: the request's own URL with `cursor` replaced and
 /// `offset` dropped; empty when `next_cursor` is empty.
-std::string NextPageUrl(const http::Request& request, const std::optional<std::string>& next_cursor);
+std::string NextPageUrl(const http::Request& request,
+                        const std::optional<std::string>& next_cursor);
 
 /// The StratusLab email pattern `[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+`.
 bool LooksLikeEmail(std::string_view text);

@@ -42,9 +42,11 @@ Result<std::string> UploadedDocument(Request& req) {
                       "or as a file in multipart/form-data");
 }
 
-Response EntryResponse(const ApiContext& ctx, const Request& req, const Entry& entry, const std::string& type) {
+Response EntryResponse(const ApiContext& ctx, const Request& req, const Entry& entry,
+                       const std::string& type) {
     if (type == "application/json") {
-        return Response::Make(200, "application/json", mappers::EntryToJson(entry, Links(ctx, req)));
+        return Response::Make(200, "application/json",
+                              mappers::EntryToJson(entry, Links(ctx, req)));
     }
     Response r = Response::Make(200, "application/rdf+xml", entry.document);
     r.headers.Set("Content-Disposition", "attachment; filename=" + entry.key.identifier + ".xml");
@@ -54,11 +56,12 @@ Response EntryResponse(const ApiContext& ctx, const Request& req, const Entry& e
 Response ListingResponse(const ApiContext& ctx, const Request& req, const EntryPage& page,
                          const EntryQuery& query, const std::string& type) {
     const std::string next = NextPageUrl(req, page.next_cursor);
-    Response r = type == "application/json"
-                     ? Response::Make(200, "application/json",
-                                      mappers::PageToJson(page, query.cursor ? 0 : query.offset,
-                                                          query.limit, next, Links(ctx, req)))
-                     : Response::Make(200, "application/xml; charset=utf-8", mappers::PageToXml(page, next));
+    Response r =
+        type == "application/json"
+            ? Response::Make(200, "application/json",
+                             mappers::PageToJson(page, query.cursor ? 0 : query.offset, query.limit,
+                                                 next, Links(ctx, req)))
+            : Response::Make(200, "application/xml; charset=utf-8", mappers::PageToXml(page, next));
     r.headers.Set("X-Total-Count", std::to_string(page.total));
     if (!next.empty()) r.headers.Set("Link", "<" + next + ">; rel=\"next\"");
     r.headers.Set("Cache-Control", "no-cache");
@@ -69,25 +72,29 @@ Response ListingResponse(const ApiContext& ctx, const Request& req, const EntryP
 
 Result<Response> UploadEntry(const ApiContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(std::string document, UploadedDocument(req));
-    if (document.empty()) return Status::InvalidArgument("empty request body: no metadata document");
+    if (document.empty())
+        return Status::InvalidArgument("empty request body: no metadata document");
     MKT_ASSIGN_OR_RETURN(SubmitResult result, ctx.registry.Submit(document));
     const auto links = Links(ctx, req);
     const std::string url = mappers::EntryUrl(result.entry.key, links.base_url);
     const int status = result.created ? 201 : 200;
     const std::string type =
-        http::Negotiate(req, {"application/json", "application/xml", "text/plain"}).value_or("text/plain");
+        http::Negotiate(req, {"application/json", "application/xml", "text/plain"})
+            .value_or("text/plain");
     Response r;
     if (type == "application/json") {
-        r = Response::Make(status, type, mappers::SubmitToJson(result.entry, result.created, links));
+        r = Response::Make(status, type,
+                           mappers::SubmitToJson(result.entry, result.created, links));
     } else if (type == "application/xml") {
         r = Response::Make(status, "application/xml; charset=utf-8",
                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<entry created=\"" +
                                std::string(result.created ? "true" : "false") + "\" url=\"" +
                                http::XmlEscape(url) + "\"/>\n");
     } else {
-        r = Response::Make(status, "text/plain; charset=utf-8",
-                           std::string(result.created ? "metadata entry created" : "metadata entry unchanged") +
-                               "\n" + url + "\n");
+        r = Response::Make(
+            status, "text/plain; charset=utf-8",
+            std::string(result.created ? "metadata entry created" : "metadata entry unchanged") +
+                "\n" + url + "\n");
     }
     r.headers.Set("Location", url);
     return r;
@@ -99,7 +106,8 @@ Result<Response> ListEntries(const ApiContext& ctx, Request& req) {
         if (std::string v = req.Param(name); !v.empty()) args.push_back(std::move(v));
     }
     // StratusLab's tag lookup: /metadata/{email}?tag=T is one entry, not a list.
-    if (args.size() == 1 && LooksLikeEmail(args[0]) && req.QueryParam("tag") && req.query.size() <= 2) {
+    if (args.size() == 1 && LooksLikeEmail(args[0]) && req.QueryParam("tag") &&
+        req.query.size() <= 2) {
         req.params = {{"email", args[0]}, {"tag", *req.QueryParam("tag")}};
         return GetTaggedEntry(ctx, req);
     }
@@ -119,7 +127,8 @@ Result<Response> GetEntry(const ApiContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(Timestamp created, Timestamp::Parse(req.Param("created")));
     EntryKey key{req.Param("identifier"), req.Param("email"), created};
     MKT_ASSIGN_OR_RETURN(Entry entry, ctx.registry.Get(key));
-    const std::string etag = "\"" + std::to_string(entry.seq) + (*type == "application/json" ? "j\"" : "x\"");
+    const std::string etag =
+        "\"" + std::to_string(entry.seq) + (*type == "application/json" ? "j\"" : "x\"");
     if (req.headers.Get("If-None-Match") == etag) {
         Response not_modified;
         not_modified.status = 304;
@@ -129,7 +138,8 @@ Result<Response> GetEntry(const ApiContext& ctx, Request& req) {
     Response r = EntryResponse(ctx, req, entry, *type);
     r.headers.Set("ETag", etag);
     // The signed original never changes; its status (valid/expired) is in the JSON view.
-    r.headers.Set("Cache-Control", *type == "application/json" ? "no-cache" : "public, max-age=86400");
+    r.headers.Set("Cache-Control",
+                  *type == "application/json" ? "no-cache" : "public, max-age=86400");
     r.headers.Set("Vary", "Accept");
     return r;
 }
@@ -139,7 +149,8 @@ Result<Response> GetTaggedEntry(const ApiContext& ctx, Request& req) {
     auto type = http::Negotiate(req, offers);
     if (!type) return NotAcceptable(offers);
     std::string tag = req.Param("tag");
-    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
+        tag = tag.substr(1, tag.size() - 2);
     MKT_ASSIGN_OR_RETURN(Entry entry, ctx.registry.FindByTag(req.Param("email"), tag));
     Response r = EntryResponse(ctx, req, entry, *type);
     r.headers.Set("Content-Location", mappers::EntryUrl(entry.key, req.context.base_url));

@@ -1,8 +1,8 @@
 #include "client/http_client.hpp"
 
-#include <curl/curl.h>
-
 #include <cctype>
+
+#include <curl/curl.h>
 
 namespace mkt::client {
 namespace {
@@ -10,7 +10,9 @@ namespace {
 bool SameName(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
     }
     return true;
 }
@@ -27,8 +29,11 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     const size_t colon = line.find(':');
     if (colon != std::string_view::npos) {
         std::string_view value = line.substr(colon + 1);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        while (!value.empty() &&
+               (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+            value.remove_suffix(1);
         headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
     }
     return size * count;
@@ -66,7 +71,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     curl_easy_reset(curl);
     HttpResponse response;
     curl_slist* headers = nullptr;
-    for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+    for (const auto& [k, v] : request.headers)
+        headers = curl_slist_append(headers, (k + ": " + v).c_str());
     // libcurl would wait a second for "100 Continue" on large bodies; skip it.
     headers = curl_slist_append(headers, "Expect:");
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
@@ -79,7 +85,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, impl_->options.verify_tls ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, impl_->options.verify_tls ? 2L : 0L);
-    if (!impl_->options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, impl_->options.ca_file.c_str());
+    if (!impl_->options.ca_file.empty())
+        curl_easy_setopt(curl, CURLOPT_CAINFO, impl_->options.ca_file.c_str());
     if (request.method == "HEAD") {
         curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
     } else if (request.method != "GET") {
@@ -87,7 +94,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     }
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(request.body.size()));
     }
     const CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(headers);
@@ -104,7 +112,8 @@ Result<HttpResponse> HttpClient::Get(const std::string& url, const std::string& 
     return Send(request);
 }
 
-Result<HttpResponse> HttpClient::Post(const std::string& url, const std::string& content_type, std::string body) {
+Result<HttpResponse> HttpClient::Post(const std::string& url, const std::string& content_type,
+                                      std::string body) {
     return Send(HttpRequest{"POST", url, {{"Content-Type", content_type}}, std::move(body)});
 }
 

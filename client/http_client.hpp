@@ -38,7 +38,7 @@ struct ClientOptions {
 
 /// RAII for curl_global_init/cleanup; one per process, created in main.
 class CurlGlobal {
-public:
+  public:
     CurlGlobal();
     ~CurlGlobal();
     CurlGlobal(const CurlGlobal&) = delete;
@@ -46,7 +46,7 @@ public:
 };
 
 class HttpClient {
-public:
+  public:
     explicit HttpClient(ClientOptions options = {});
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
@@ -56,9 +56,10 @@ public:
     /// failures; any HTTP status is a successful result.
     Result<HttpResponse> Send(const HttpRequest& request);
     Result<HttpResponse> Get(const std::string& url, const std::string& accept = "");
-    Result<HttpResponse> Post(const std::string& url, const std::string& content_type, std::string body);
+    Result<HttpResponse> Post(const std::string& url, const std::string& content_type,
+                              std::string body);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -30,8 +30,8 @@ template <typename Int>
 Status ParseInt(std::string_view key, std::string_view value, Int min, Int max, Int& out) {
     long long parsed = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-    if (ec != std::errc() || ptr != value.data() + value.size() || parsed < static_cast<long long>(min) ||
-        parsed > static_cast<long long>(max)) {
+    if (ec != std::errc() || ptr != value.data() + value.size() ||
+        parsed < static_cast<long long>(min) || parsed > static_cast<long long>(max)) {
         return BadValue(key, value,
                         "an integer in " + std::to_string(min) + ".." + std::to_string(max));
     }
@@ -64,25 +64,35 @@ Status ParseChoice(std::string_view key, std::string_view value,
 }
 
 // Key table entries: each binds one configuration key to one field.
-#define MKT_STRING_KEY(NAME, FIELD)                                                    \
-    Key {                                                                              \
-        NAME, [](Config& c, std::string_view v) { c.FIELD = std::string(v); return Status::Ok(); }, \
-            [](const Config& c) { return c.FIELD; }                                    \
+#define MKT_STRING_KEY(NAME, FIELD)                 \
+    Key {                                           \
+        NAME,                                       \
+            [](Config& c, std::string_view v) {     \
+                c.FIELD = std::string(v);           \
+                return Status::Ok();                \
+            },                                      \
+            [](const Config& c) { return c.FIELD; } \
     }
-#define MKT_INT_KEY(NAME, FIELD, MIN, MAX)                                                      \
-    Key {                                                                                       \
-        NAME, [](Config& c, std::string_view v) { return ParseInt(NAME, v, decltype(c.FIELD)(MIN), decltype(c.FIELD)(MAX), c.FIELD); }, \
-            [](const Config& c) { return std::to_string(c.FIELD); }                             \
+#define MKT_INT_KEY(NAME, FIELD, MIN, MAX)                                                         \
+    Key {                                                                                          \
+        NAME,                                                                                      \
+            [](Config& c, std::string_view v) {                                                    \
+                return ParseInt(NAME, v, decltype(c.FIELD)(MIN), decltype(c.FIELD)(MAX), c.FIELD); \
+            },                                                                                     \
+            [](const Config& c) { return std::to_string(c.FIELD); }                                \
     }
-#define MKT_BOOL_KEY(NAME, FIELD)                                                             \
-    Key {                                                                                     \
-        NAME, [](Config& c, std::string_view v) { return ParseBool(NAME, v, c.FIELD); },      \
-            [](const Config& c) { return std::string(c.FIELD ? "true" : "false"); }           \
+#define MKT_BOOL_KEY(NAME, FIELD)                                                        \
+    Key {                                                                                \
+        NAME, [](Config& c, std::string_view v) { return ParseBool(NAME, v, c.FIELD); }, \
+            [](const Config& c) { return std::string(c.FIELD ? "true" : "false"); }      \
     }
-#define MKT_CHOICE_KEY(NAME, FIELD, ...)                                                            \
-    Key {                                                                                           \
-        NAME, [](Config& c, std::string_view v) { return ParseChoice(NAME, v, {__VA_ARGS__}, c.FIELD); }, \
-            [](const Config& c) { return c.FIELD; }                                                 \
+#define MKT_CHOICE_KEY(NAME, FIELD, ...)                             \
+    Key {                                                            \
+        NAME,                                                        \
+            [](Config& c, std::string_view v) {                      \
+                return ParseChoice(NAME, v, {__VA_ARGS__}, c.FIELD); \
+            },                                                       \
+            [](const Config& c) { return c.FIELD; }                  \
     }
 
 const std::vector<Key>& Keys() {
@@ -108,7 +118,8 @@ const std::vector<Key>& Keys() {
         MKT_STRING_KEY("trust.endorsers_file", trust.endorsers_file),
         MKT_INT_KEY("trust.reload_seconds", trust.reload_seconds, 1, 86400),
         MKT_INT_KEY("upload.max_future_seconds", registry.max_future_seconds, 0, 86400 * 365),
-        MKT_INT_KEY("upload.max_age_seconds", registry.max_age_seconds, 0, int64_t{86400} * 365 * 100),
+        MKT_INT_KEY("upload.max_age_seconds", registry.max_age_seconds, 0,
+                    int64_t{86400} * 365 * 100),
         MKT_BOOL_KEY("upload.read_only", registry.read_only),
         MKT_INT_KEY("listing.max_page_size", registry.max_page_size, 1, 100000),
         MKT_INT_KEY("metadata.max_bytes", limits.max_bytes, 1024, size_t{64} << 20),
@@ -120,13 +131,16 @@ const std::vector<Key>& Keys() {
 
 std::string_view Trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
     return s;
 }
 
 std::string EnvName(std::string_view key) {
     std::string out = "MARKETPLACE_";
-    for (char c : key) out.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : key)
+        out.push_back(c == '.' ? '_'
+                               : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     return out;
 }
 
@@ -150,7 +164,8 @@ Status ParseInto(Config& config, std::string_view text, std::string_view source_
         const size_t eq = content.find('=');
         const std::string where = std::string(source_name) + ":" + std::to_string(line_no) + ": ";
         if (eq == std::string_view::npos) {
-            return Status::InvalidArgument(where + "expected 'key = value', got '" + std::string(content) + "'");
+            return Status::InvalidArgument(where + "expected 'key = value', got '" +
+                                           std::string(content) + "'");
         }
         Status s = SetKey(config, Trim(content.substr(0, eq)), Trim(content.substr(eq + 1)));
         if (!s.ok()) return s.WithPrefix(where);
@@ -164,7 +179,8 @@ Status ApplyEnvironment(Config& config, const std::map<std::string, std::string>
         bool known = false;
         for (const Key& k : Keys()) {
             if (EnvName(k.name) == name) {
-                MKT_RETURN_IF_ERROR(k.set(config, Trim(value)).WithPrefix("environment " + name + ": "));
+                MKT_RETURN_IF_ERROR(
+                    k.set(config, Trim(value)).WithPrefix("environment " + name + ": "));
                 known = true;
                 break;
             }
@@ -185,7 +201,8 @@ Status Validate(const Config& c) {
         return Status::InvalidArgument("trust.ca_dir must be set when trust.mode = strict");
     }
     if (c.http.tls_cert_file.empty() != c.http.tls_key_file.empty()) {
-        return Status::InvalidArgument("http.tls_cert_file and http.tls_key_file must be set together");
+        return Status::InvalidArgument(
+            "http.tls_cert_file and http.tls_key_file must be set together");
     }
     if (!c.http.public_url.empty() && !c.http.public_url.starts_with("http://") &&
         !c.http.public_url.starts_with("https://")) {

@@ -22,16 +22,16 @@
 namespace mkt::conf {
 
 struct StoreConfig {
-    std::string type = "sqlite";                 // sqlite | memory
+    std::string type = "sqlite";  // sqlite | memory
     std::string sqlite_path = "var/marketplace.db";
-    std::string sqlite_synchronous = "full";     // full | normal
-    size_t cache_bytes = 32 << 20;               // entry cache for single-entry reads; 0 = off
+    std::string sqlite_synchronous = "full";  // full | normal
+    size_t cache_bytes = 32 << 20;            // entry cache for single-entry reads; 0 = off
 };
 
 struct TrustConfig {
-    std::string mode = "strict";                 // strict | compat
+    std::string mode = "strict";  // strict | compat
     std::string ca_dir = "/etc/grid-security/certificates";
-    std::string endorsers_file;                  // optional email -> DN bindings
+    std::string endorsers_file;  // optional email -> DN bindings
     int reload_seconds = 60;
 };
 

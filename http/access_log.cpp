@@ -52,7 +52,8 @@ void AccessLog::Write(const AccessRecord& r) {
     const int n = std::snprintf(
         line, sizeof line,
         "{\"ts\":\"%s.%03lldZ\",\"request_id\":\"%s\",\"remote\":\"%s\",\"method\":\"%s\","
-        "\"target\":\"%s\",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.3f,\"user_agent\":\"%s\"}\n",
+        "\"target\":\"%s\",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.3f,\"user_agent\":\"%s\"}"
+        "\n",
         ts, static_cast<long long>(millis), JsonEscape(r.request_id).c_str(),
         JsonEscape(r.remote).c_str(), JsonEscape(r.method).c_str(),
         JsonEscape(r.target.substr(0, 1024)).c_str(), r.status, r.bytes, r.duration_ms,

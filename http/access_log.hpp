@@ -17,7 +17,7 @@ struct AccessRecord {
 };
 
 class AccessLog {
-public:
+  public:
     /// "-" = stderr, "off" or "" = disabled, else a file opened for append.
     /// Returns false (and stays disabled) when the file cannot be opened.
     bool Open(const std::string& destination);
@@ -25,7 +25,7 @@ public:
     bool enabled() const { return out_ != nullptr; }
     void Write(const AccessRecord& record);
 
-private:
+  private:
     std::mutex mu_;
     std::FILE* out_ = nullptr;
     bool owns_ = false;

@@ -12,8 +12,8 @@ namespace {
 bool IsSaneRequestId(std::string_view id) {
     if (id.empty() || id.size() > 64) return false;
     for (char c : id) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_' || c == '.';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
         if (!ok) return false;
     }
     return true;
@@ -23,8 +23,9 @@ bool IsSaneRequestId(std::string_view id) {
 bool IsSaneHost(std::string_view host) {
     if (host.empty() || host.size() > 255) return false;
     for (char c : host) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '.' || c == ':' || c == '[' || c == ']';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == ':' || c == '[' ||
+                        c == ']';
         if (!ok) return false;
     }
     return true;
@@ -53,7 +54,8 @@ void Dispatcher::AddCommonHeader(std::string name, std::string value) {
 
 void Dispatcher::PrepareContext(Request& request) const {
     auto client_id = request.headers.Get("X-Request-Id");
-    request.context.request_id = client_id && IsSaneRequestId(*client_id) ? *client_id : NewRequestId();
+    request.context.request_id =
+        client_id && IsSaneRequestId(*client_id) ? *client_id : NewRequestId();
     if (!options_.public_url.empty()) {
         request.context.base_url = WithTrailingSlash(options_.public_url);
         return;
@@ -61,10 +63,12 @@ void Dispatcher::PrepareContext(Request& request) const {
     std::string scheme = options_.tls_cert_file.empty() ? "http" : "https";
     std::string host = request.headers.Get("Host").value_or("");
     if (options_.trust_forwarded_headers) {
-        if (auto proto = request.headers.Get("X-Forwarded-Proto"); proto && (*proto == "http" || *proto == "https")) {
+        if (auto proto = request.headers.Get("X-Forwarded-Proto");
+            proto && (*proto == "http" || *proto == "https")) {
             scheme = *proto;
         }
-        if (auto fwd_host = request.headers.Get("X-Forwarded-Host"); fwd_host && IsSaneHost(*fwd_host)) {
+        if (auto fwd_host = request.headers.Get("X-Forwarded-Host");
+            fwd_host && IsSaneHost(*fwd_host)) {
             host = *fwd_host;
         }
     }
@@ -97,9 +101,9 @@ Response Dispatcher::Route(Request& request) const {
         if (request.method == Method::kOptions) {
             response.status = 204;
         } else {
-            response = render(Status(StatusCode::kMethodNotAllowed,
-                                     request.method_name + " is not allowed on " + request.path +
-                                         "; allowed: " + allow));
+            response = render(
+                Status(StatusCode::kMethodNotAllowed, request.method_name + " is not allowed on " +
+                                                          request.path + "; allowed: " + allow));
         }
         response.headers.Set("Allow", allow);
         return response;
@@ -112,9 +116,11 @@ Response Dispatcher::Route(Request& request) const {
     } catch (const std::exception& e) {
         std::fprintf(stderr, "request %s: unhandled exception: %s\n",
                      request.context.request_id.c_str(), e.what());
-        return render(Status::Internal("internal error (request " + request.context.request_id + ")"));
+        return render(
+            Status::Internal("internal error (request " + request.context.request_id + ")"));
     } catch (...) {
-        return render(Status::Internal("internal error (request " + request.context.request_id + ")"));
+        return render(
+            Status::Internal("internal error (request " + request.context.request_id + ")"));
     }
 }
 
@@ -133,7 +139,8 @@ Response Dispatcher::Handle(Request& request) const {
         const auto elapsed = std::chrono::steady_clock::now() - start;
         log_.Write({request.context.request_id, request.context.remote, request.method_name,
                     request.target, request.headers.Get("User-Agent").value_or(""), response.status,
-                    response.body.size(), std::chrono::duration<double, std::milli>(elapsed).count()});
+                    response.body.size(),
+                    std::chrono::duration<double, std::milli>(elapsed).count()});
     }
     return response;
 }

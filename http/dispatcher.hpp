@@ -20,7 +20,7 @@
 namespace mkt::http {
 
 class Dispatcher {
-public:
+  public:
     Dispatcher(const Router& router, const HttpOptions& options, AccessLog& log);
 
     /// Headers added to every response (e.g. the trust-mode notice).
@@ -33,7 +33,7 @@ public:
     /// Error response for failures detected before routing (size limits, bad target).
     Response RenderError(Request& request, const Status& status) const;
 
-private:
+  private:
     void PrepareContext(Request& request) const;
     Response Route(Request& request) const;
     void Finish(const Request& request, Response& response) const;

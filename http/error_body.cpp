@@ -11,12 +11,23 @@ std::string XmlEscape(std::string_view text) {
     out.reserve(text.size() + 16);
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out.push_back(c);
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
+            default:
+                out.push_back(c);
         }
     }
     return out;
@@ -32,8 +43,9 @@ Response RenderNativeError(const Request& request, const Status& status, int htt
                                  {"code", StatusCodeName(status.code())},
                                  {"message", status.message()},
                                  {"request_id", request.context.request_id}}}};
-        return Response::Make(http_status, "application/json",
-                              body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+        return Response::Make(
+            http_status, "application/json",
+            body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     }
     std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error status=\"" +
                        std::to_string(http_status) + "\" code=\"" +

@@ -25,8 +25,10 @@ std::optional<std::string> HeaderParam(std::string_view header, std::string_view
             pos = i;
         } else {
             const size_t vend = header.find(';', vstart);
-            value = std::string(header.substr(vstart, vend == std::string_view::npos ? std::string_view::npos : vend - vstart));
-            while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+            value = std::string(header.substr(
+                vstart, vend == std::string_view::npos ? std::string_view::npos : vend - vstart));
+            while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+                value.pop_back();
             pos = vend == std::string_view::npos ? header.size() : vend;
         }
         if (EqualsIgnoreCase(key, name)) return value;
@@ -90,7 +92,8 @@ Result<FilePart> FirstFilePart(std::string_view content_type, std::string_view b
         }
         pos = next + 2;
     }
-    return Status::InvalidArgument("no file part in the multipart body (send the document as a file field)");
+    return Status::InvalidArgument(
+        "no file part in the multipart body (send the document as a file field)");
 }
 
 }  // namespace mkt::http

@@ -43,7 +43,8 @@ std::vector<MediaRange> ParseAccept(std::string_view accept) {
         size_t p = semi;
         while (p != std::string_view::npos && p < item.size()) {
             size_t next = item.find(';', p + 1);
-            const std::string param = Trim(item.substr(p + 1, next == std::string_view::npos ? std::string_view::npos : next - p - 1));
+            const std::string param = Trim(item.substr(
+                p + 1, next == std::string_view::npos ? std::string_view::npos : next - p - 1));
             if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
                 char* endp = nullptr;
                 const double q = std::strtod(param.c_str() + 2, &endp);
@@ -64,9 +65,12 @@ double QualityOf(const std::vector<MediaRange>& accept, std::string_view media_t
     double q = 0.0;
     for (const auto& r : accept) {
         int specificity = -1;
-        if (r.type == type && r.subtype == subtype) specificity = 2;
-        else if (r.type == type && r.subtype == "*") specificity = 1;
-        else if (r.type == "*" && r.subtype == "*") specificity = 0;
+        if (r.type == type && r.subtype == subtype)
+            specificity = 2;
+        else if (r.type == type && r.subtype == "*")
+            specificity = 1;
+        else if (r.type == "*" && r.subtype == "*")
+            specificity = 0;
         if (specificity > best_specificity) {
             best_specificity = specificity;
             q = r.q;
@@ -85,7 +89,8 @@ std::string MediaAlias(std::string_view value) {
     return v;
 }
 
-std::optional<std::string> Negotiate(const Request& request, const std::vector<std::string>& offers) {
+std::optional<std::string> Negotiate(const Request& request,
+                                     const std::vector<std::string>& offers) {
     if (offers.empty()) return std::nullopt;
     if (auto media = request.QueryParam("media")) {
         const std::string wanted = MediaAlias(*media);
@@ -109,7 +114,8 @@ std::optional<std::string> Negotiate(const Request& request, const std::vector<s
     for (const auto& offer : offers) {
         double q = QualityOf(ranges, offer);
         // application/xml is an acceptable rendering of application/rdf+xml and back.
-        if (q == 0.0 && offer == "application/rdf+xml") q = QualityOf(ranges, "application/xml") * 0.99;
+        if (q == 0.0 && offer == "application/rdf+xml")
+            q = QualityOf(ranges, "application/xml") * 0.99;
         if (q == 0.0 && offer == "application/xml") q = QualityOf(ranges, "text/xml") * 0.99;
         if (q > best_q) {
             best_q = q;

@@ -30,7 +30,8 @@ double QualityOf(const std::vector<MediaRange>& accept, std::string_view media_t
 /// Picks one of `offers` (media types in order of preference) for `request`.
 /// Returns nullopt when the client accepts none (the caller answers 406).
 /// A `media` parameter naming something not offered also yields nullopt.
-std::optional<std::string> Negotiate(const Request& request, const std::vector<std::string>& offers);
+std::optional<std::string> Negotiate(const Request& request,
+                                     const std::vector<std::string>& offers);
 
 /// "xml" -> "application/xml", "json" -> "application/json", "html" -> "text/html",
 /// "rdf" -> "application/rdf+xml"; a full type is returned lower-cased.

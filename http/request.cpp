@@ -17,20 +17,28 @@ char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 }  // namespace
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Lower(x) == Lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return Lower(x) == Lower(y); });
 }
 
 std::string_view MethodName(Method method) {
     switch (method) {
-        case Method::kGet: return "GET";
-        case Method::kHead: return "HEAD";
-        case Method::kPost: return "POST";
-        case Method::kPut: return "PUT";
-        case Method::kDelete: return "DELETE";
-        case Method::kPatch: return "PATCH";
-        case Method::kOptions: return "OPTIONS";
-        case Method::kOther: return "OTHER";
+        case Method::kGet:
+            return "GET";
+        case Method::kHead:
+            return "HEAD";
+        case Method::kPost:
+            return "POST";
+        case Method::kPut:
+            return "PUT";
+        case Method::kDelete:
+            return "DELETE";
+        case Method::kPatch:
+            return "PATCH";
+        case Method::kOptions:
+            return "OPTIONS";
+        case Method::kOther:
+            return "OTHER";
     }
     return "OTHER";
 }
@@ -111,8 +119,9 @@ std::string PercentEncode(std::string_view text) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : text) {
-        const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                          c == '-' || c == '_' || c == '.' || c == '~' || c == '@' || c == ':';
+        const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~' ||
+                          c == '@' || c == ':';
         if (keep) {
             out.push_back(static_cast<char>(c));
         } else {
@@ -124,7 +133,8 @@ std::string PercentEncode(std::string_view text) {
     return out;
 }
 
-std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded(std::string_view text) {
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded(
+    std::string_view text) {
     std::vector<std::pair<std::string, std::string>> out;
     size_t start = 0;
     while (start <= text.size()) {
@@ -134,7 +144,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded
         if (!pair.empty()) {
             const size_t eq = pair.find('=');
             auto key = PercentDecode(pair.substr(0, eq), true);
-            auto value = PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+            auto value =
+                PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
             if (!key || !value) return std::nullopt;
             out.emplace_back(std::move(*key), std::move(*value));
         }

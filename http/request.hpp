@@ -21,15 +21,17 @@ Method ParseMethod(std::string_view name);
 
 /// Ordered header list with case-insensitive lookup.
 class Headers {
-public:
-    void Add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
+  public:
+    void Add(std::string name, std::string value) {
+        items_.emplace_back(std::move(name), std::move(value));
+    }
     /// Replaces every header of that name with one value.
     void Set(std::string name, std::string value);
     std::optional<std::string> Get(std::string_view name) const;
     bool Has(std::string_view name) const { return Get(name).has_value(); }
     const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> items_;
 };
 
@@ -42,10 +44,10 @@ struct RequestContext {
 
 struct Request {
     Method method = Method::kGet;
-    std::string method_name;                 // as received (for logs and 405s)
-    std::string target;                      // raw request target (path?query)
-    std::string path;                        // raw path, before decoding
-    std::vector<std::string> segments;       // decoded, empty segments dropped
+    std::string method_name;                                 // as received (for logs and 405s)
+    std::string target;                                      // raw request target (path?query)
+    std::string path;                                        // raw path, before decoding
+    std::vector<std::string> segments;                       // decoded, empty segments dropped
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     Headers headers;
     std::string body;
@@ -75,7 +77,8 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
 /// Encodes one path segment or query value (RFC 3986 unreserved kept, '@' ':' kept).
 std::string PercentEncode(std::string_view text);
 /// Parses an application/x-www-form-urlencoded string into pairs.
-std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded(std::string_view text);
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded(
+    std::string_view text);
 /// ASCII case-insensitive equality.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 

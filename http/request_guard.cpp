@@ -9,7 +9,8 @@ namespace {
 
 std::string_view TrimSpaces(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -44,7 +45,8 @@ std::optional<RawHead> ParseRawHead(std::string_view head) {
         if (colon == std::string_view::npos || colon == 0) return std::nullopt;
         const std::string_view name = line.substr(0, colon);
         if (name.find_first_of(" \t") != std::string_view::npos) return std::nullopt;
-        out.headers.emplace_back(std::string(name), std::string(TrimSpaces(line.substr(colon + 1))));
+        out.headers.emplace_back(std::string(name),
+                                 std::string(TrimSpaces(line.substr(colon + 1))));
     }
     return out;
 }
@@ -64,8 +66,10 @@ RequestGuard::Verdict RequestGuard::OnHeadComplete() {
     for (const auto& [name, value] : parsed->headers) {
         if (EqualsIgnoreCase(name, "Content-Length")) {
             uint64_t n = 0;
-            if (!ParseDecimal(value, n)) return Reject(400, "invalid Content-Length '" + value + "'");
-            if (content_length && *content_length != n) return Reject(400, "conflicting Content-Length headers");
+            if (!ParseDecimal(value, n))
+                return Reject(400, "invalid Content-Length '" + value + "'");
+            if (content_length && *content_length != n)
+                return Reject(400, "conflicting Content-Length headers");
             content_length = n;
         } else if (EqualsIgnoreCase(name, "Transfer-Encoding")) {
             if (!EqualsIgnoreCase(value, "chunked")) {
@@ -81,7 +85,8 @@ RequestGuard::Verdict RequestGuard::OnHeadComplete() {
     }
     if (content_length && *content_length > max_body_) {
         return Reject(413, "request body of " + std::to_string(*content_length) +
-                               " bytes exceeds the limit of " + std::to_string(max_body_) + " bytes");
+                               " bytes exceeds the limit of " + std::to_string(max_body_) +
+                               " bytes");
     }
     heads_.push_back(std::move(head_));
     head_.clear();
@@ -103,7 +108,8 @@ bool RequestGuard::OnChunkSizeLine(std::string_view line) {
     const std::string_view size_text = TrimSpaces(line.substr(0, line.find(';')));
     uint64_t size = 0;
     if (size_text.empty() || size_text.size() > 15) return false;
-    auto [ptr, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), size, 16);
+    auto [ptr, ec] =
+        std::from_chars(size_text.data(), size_text.data() + size_text.size(), size, 16);
     if (ec != std::errc() || ptr != size_text.data() + size_text.size()) return false;
     body_seen_ += size;
     if (size == 0) {
@@ -125,13 +131,15 @@ RequestGuard::Verdict RequestGuard::Feed(std::string_view data) {
             case State::kHead: {
                 // Look for the end of the head across the boundary with earlier bytes.
                 const size_t old = head_.size();
-                const size_t take = std::min(data.size() - pos, max_header_ + 4 - std::min(old, max_header_ + 4));
+                const size_t take =
+                    std::min(data.size() - pos, max_header_ + 4 - std::min(old, max_header_ + 4));
                 head_.append(data.substr(pos, take));
                 const size_t search_from = old >= 3 ? old - 3 : 0;
                 const size_t end = head_.find("\r\n\r\n", search_from);
                 if (end == std::string::npos) {
                     if (head_.size() > max_header_) {
-                        return Reject(431, "request head exceeds " + std::to_string(max_header_) + " bytes");
+                        return Reject(
+                            431, "request head exceeds " + std::to_string(max_header_) + " bytes");
                     }
                     pos += take;
                     break;
@@ -140,7 +148,8 @@ RequestGuard::Verdict RequestGuard::Feed(std::string_view data) {
                 pos += head_len - old;
                 head_.resize(head_len);
                 if (head_len > max_header_) {
-                    return Reject(431, "request head exceeds " + std::to_string(max_header_) + " bytes");
+                    return Reject(431,
+                                  "request head exceeds " + std::to_string(max_header_) + " bytes");
                 }
                 Verdict v = OnHeadComplete();
                 if (v.reject) return v;
@@ -152,7 +161,8 @@ RequestGuard::Verdict RequestGuard::Feed(std::string_view data) {
                 const uint64_t take = std::min<uint64_t>(remaining_, data.size() - pos);
                 pos += take;
                 remaining_ -= take;
-                if (remaining_ == 0) state_ = state_ == State::kBody ? State::kHead : State::kChunkDataEnd;
+                if (remaining_ == 0)
+                    state_ = state_ == State::kBody ? State::kHead : State::kChunkDataEnd;
                 break;
             }
             case State::kChunkSize:

@@ -23,14 +23,14 @@
 namespace mkt::http {
 
 class RequestGuard {
-public:
+  public:
     RequestGuard(size_t max_header_bytes, size_t max_body_bytes)
         : max_header_(max_header_bytes), max_body_(max_body_bytes) {}
 
     struct Verdict {
         bool reject = false;
-        int status = 0;          // when reject: 400, 413 or 431
-        std::string message;     // when reject: names the limit and the size
+        int status = 0;              // when reject: 400, 413 or 431
+        std::string message;         // when reject: names the limit and the size
         bool send_continue = false;  // a complete head asked for 100-continue
     };
 
@@ -44,7 +44,7 @@ public:
     /// The head being received (for rendering an error in the client's format).
     const std::string& partial_head() const { return head_; }
 
-private:
+  private:
     enum class State { kHead, kBody, kChunkSize, kChunkData, kChunkDataEnd, kTrailer, kRejected };
     Verdict Reject(int status, std::string message);
     Verdict OnHeadComplete();
@@ -54,9 +54,9 @@ private:
     size_t max_header_, max_body_;
     State state_ = State::kHead;
     std::string head_;
-    std::string line_;          // chunk-size or trailer line being read
-    uint64_t remaining_ = 0;    // body or chunk bytes still expected
-    uint64_t body_seen_ = 0;    // chunked: decoded bytes so far
+    std::string line_;        // chunk-size or trailer line being read
+    uint64_t remaining_ = 0;  // body or chunk bytes still expected
+    uint64_t body_seen_ = 0;  // chunked: decoded bytes so far
     std::deque<std::string> heads_;
     std::string last_message_;
     int last_status_ = 0;

@@ -26,11 +26,11 @@ struct Route {
     Method method;
     std::vector<std::string> pattern;  // segments; "{x}" = parameter
     Handler handler;
-    ErrorRenderer render_error;        // empty: native error bodies
+    ErrorRenderer render_error;  // empty: native error bodies
 };
 
 class Router {
-public:
+  public:
     void Add(Method method, std::string_view pattern, Handler handler, ErrorRenderer errors = {});
 
     enum class MatchKind { kFound, kNotFound, kMethodNotAllowed };
@@ -43,7 +43,7 @@ public:
     };
     Match Find(Method method, const std::vector<std::string>& segments) const;
 
-private:
+  private:
     static bool PatternMatches(const Route& route, const std::vector<std::string>& segments,
                                std::vector<std::pair<std::string, std::string>>* params);
     std::vector<Route> routes_;

@@ -1,15 +1,15 @@
 #define PISTACHE_USE_SSL 1
 #include "http/server.hpp"
 
-#include <pistache/endpoint.h>
-#include <pistache/http.h>
-#include <pistache/peer.h>
-#include <sys/socket.h>
-
 #include <chrono>
 #include <functional>
 #include <ostream>
 #include <thread>
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/peer.h>
+#include <sys/socket.h>
 
 #include "http/request_guard.hpp"
 #include "http/status_mapping.hpp"
@@ -34,8 +34,8 @@ namespace {
 constexpr const char* kGuardKey = "mkt.guard";
 
 std::string RawResponse(const Response& r, bool close) {
-    std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " +
-                      std::string(ReasonPhrase(r.status)) + "\r\n";
+    std::string out =
+        "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(ReasonPhrase(r.status)) + "\r\n";
     for (const auto& [k, v] : r.headers.items()) out += k + ": " + v + "\r\n";
     out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
     if (close) out += "Connection: close\r\n";
@@ -45,15 +45,16 @@ std::string RawResponse(const Response& r, bool close) {
 
 // Pistache writes only typed headers; this one carries any name and value.
 class NamedHeader final : public P::Http::Header::Header {
-public:
-    NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  public:
+    NamedHeader(std::string name, std::string value)
+        : name_(std::move(name)), value_(std::move(value)) {}
     const char* name() const override { return name_.c_str(); }
     void write(std::ostream& stream) const override { stream << value_; }
 #ifdef SAFE_HEADER_CAST
     uint64_t hash() const override { return std::hash<std::string>{}(name_); }
 #endif
 
-private:
+  private:
     std::string name_, value_;
 };
 
@@ -86,7 +87,7 @@ struct ExposeMember {
 template struct ExposeMember<TransportMemberTag, &P::Tcp::Handler::transport_>;
 
 class InnerHandler final : public P::Http::Handler {
-public:
+  public:
     HTTP_PROTOTYPE(InnerHandler)
     explicit InnerHandler(HttpServer::Impl* impl) : impl_(impl) {}
 
@@ -108,9 +109,11 @@ public:
         }
         Response response;
         if (!filled) {
-            response = impl_->dispatcher.RenderError(request, Status::InvalidArgument("malformed request"));
+            response = impl_->dispatcher.RenderError(request,
+                                                     Status::InvalidArgument("malformed request"));
         } else if (impl_->draining.load()) {
-            response = impl_->dispatcher.RenderError(request, Status::Unavailable("server is shutting down"));
+            response = impl_->dispatcher.RenderError(
+                request, Status::Unavailable("server is shutting down"));
             response.headers.Set("Retry-After", "5");
             response.headers.Set("Connection", "close");
         } else {
@@ -120,12 +123,14 @@ public:
         impl_->in_flight.fetch_sub(1);
     }
 
-private:
-    static void Send(const P::Http::Request& req, P::Http::ResponseWriter writer, const Response& response) {
+  private:
+    static void Send(const P::Http::Request& req, P::Http::ResponseWriter writer,
+                     const Response& response) {
         auto& headers = writer.headers();
         // Pistache announces "Connection: close" when the client sent no Connection
         // header but keeps the connection open; HTTP/1.1 means keep-alive.
-        if (!req.headers().has<P::Http::Header::Connection>() && req.version() == P::Http::Version::Http11) {
+        if (!req.headers().has<P::Http::Header::Connection>() &&
+            req.version() == P::Http::Version::Http11) {
             headers.remove<P::Http::Header::Connection>();
         }
         for (const auto& [k, v] : response.headers.items()) {
@@ -139,18 +144,23 @@ private:
 };
 
 class GuardHandler final : public P::Http::Handler {
-public:
+  public:
     HTTP_PROTOTYPE(GuardHandler)
-    explicit GuardHandler(HttpServer::Impl* impl) : impl_(impl), inner_(std::make_shared<InnerHandler>(impl)) {}
+    explicit GuardHandler(HttpServer::Impl* impl)
+        : impl_(impl), inner_(std::make_shared<InnerHandler>(impl)) {}
     // Each reactor thread gets its own clone, with its own inner handler.
     GuardHandler(const GuardHandler& other)
-        : P::Http::Handler(other), impl_(other.impl_), inner_(std::make_shared<InnerHandler>(other.impl_)) {}
+        : P::Http::Handler(other),
+          impl_(other.impl_),
+          inner_(std::make_shared<InnerHandler>(other.impl_)) {}
 
-    void onInput(const char* buffer, size_t len, const std::shared_ptr<P::Tcp::Peer>& peer) override {
+    void onInput(const char* buffer, size_t len,
+                 const std::shared_ptr<P::Tcp::Peer>& peer) override {
         inner_->AdoptTransport(transport());
         auto guard = std::static_pointer_cast<RequestGuard>(peer->tryGetData(kGuardKey));
         if (!guard) {
-            guard = std::make_shared<RequestGuard>(impl_->options.max_header_bytes, impl_->options.max_body_bytes);
+            guard = std::make_shared<RequestGuard>(impl_->options.max_header_bytes,
+                                                   impl_->options.max_body_bytes);
             peer->putData(kGuardKey, guard);
         }
         if (guard->rejected()) return;  // discard input until the client closes
@@ -170,13 +180,14 @@ public:
         // Never called: requests are parsed and answered by the inner handler.
     }
 
-private:
+  private:
     void RejectConnection(RequestGuard& guard, const RequestGuard::Verdict& verdict,
                           const std::shared_ptr<P::Tcp::Peer>& peer) {
         Request request;
         FillFromHead(guard.partial_head(), request);
         request.context.remote = peer->address().host();
-        const StatusCode code = verdict.status == 413 ? StatusCode::kPayloadTooLarge : StatusCode::kInvalidArgument;
+        const StatusCode code =
+            verdict.status == 413 ? StatusCode::kPayloadTooLarge : StatusCode::kInvalidArgument;
         Response response = impl_->dispatcher.RenderError(request, Status(code, verdict.message));
         response.status = verdict.status;
         const std::string raw = RawResponse(response, true);
@@ -204,7 +215,8 @@ Status HttpServer::Start() {
         P::Address address(o.address, P::Port(o.port));
         impl_->endpoint = std::make_unique<P::Http::Endpoint>(address);
         int threads = o.threads;
-        if (threads <= 0) threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+        if (threads <= 0)
+            threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
         auto opts = P::Http::Endpoint::options()
                         .threads(threads)
                         .flags(P::Tcp::Options::ReuseAddr)
@@ -218,8 +230,8 @@ Status HttpServer::Start() {
         impl_->endpoint->serveThreaded();
         impl_->started = true;
     } catch (const std::exception& e) {
-        return Status::Unavailable("cannot serve HTTP on " + o.address + ":" + std::to_string(o.port) +
-                                   ": " + e.what());
+        return Status::Unavailable("cannot serve HTTP on " + o.address + ":" +
+                                   std::to_string(o.port) + ": " + e.what());
     }
     return Status::Ok();
 }

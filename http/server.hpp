@@ -19,7 +19,7 @@
 namespace mkt::http {
 
 class HttpServer {
-public:
+  public:
     HttpServer(const HttpOptions& options, const Dispatcher& dispatcher);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
@@ -36,7 +36,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

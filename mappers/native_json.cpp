@@ -9,7 +9,9 @@ using nlohmann::json;
 
 json TextOrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
-json TimeOrNull(const std::optional<Timestamp>& t) { return t ? json(t->ToString()) : json(nullptr); }
+json TimeOrNull(const std::optional<Timestamp>& t) {
+    return t ? json(t->ToString()) : json(nullptr);
+}
 
 std::string Dump(const json& j) {
     // Documents may hold invalid UTF-8 in theory; never throw at the edge.
@@ -20,8 +22,9 @@ std::string EncodeSegment(std::string_view text) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : text) {
-        const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                          c == '-' || c == '_' || c == '.' || c == '~' || c == '@' || c == ':' || c == '+';
+        const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~' ||
+                          c == '@' || c == ':' || c == '+';
         if (keep) {
             out.push_back(static_cast<char>(c));
         } else {
@@ -55,7 +58,8 @@ json EntryJson(const Entry& e, const LinkContext& ctx) {
         {"endorser",
          {{"email", m.endorsement.email},
           {"subject", m.endorsement.subject},
-          {"issuer", m.endorsement.issuers.empty() ? json(nullptr) : json(m.endorsement.issuers.front())}}},
+          {"issuer",
+           m.endorsement.issuers.empty() ? json(nullptr) : json(m.endorsement.issuers.front())}}},
         {"created", e.key.created.ToString()},
         {"url", EntryUrl(e.key, ctx.base_url)},
         {"status", EntryStatusName(e.StatusAt(ctx.now))},
@@ -104,8 +108,8 @@ std::string EntryToJson(const Entry& entry, const LinkContext& context) {
     return Dump(EntryJson(entry, context)) + "\n";
 }
 
-std::string PageToJson(const EntryPage& page, size_t offset, size_t limit, std::string_view next_url,
-                       const LinkContext& context) {
+std::string PageToJson(const EntryPage& page, size_t offset, size_t limit,
+                       std::string_view next_url, const LinkContext& context) {
     json entries = json::array();
     for (const Entry& e : page.entries) entries.push_back(EntryJson(e, context));
     json body = {{"total", page.total},
@@ -118,7 +122,8 @@ std::string PageToJson(const EntryPage& page, size_t offset, size_t limit, std::
     return Dump(body) + "\n";
 }
 
-std::string EndorsersToJson(const std::vector<EndorserSummary>& endorsers, const LinkContext& context) {
+std::string EndorsersToJson(const std::vector<EndorserSummary>& endorsers,
+                            const LinkContext& context) {
     json list = json::array();
     for (const auto& e : endorsers) {
         list.push_back({{"email", e.email},

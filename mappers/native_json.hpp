@@ -29,7 +29,8 @@ std::string EntryToJson(const Entry& entry, const LinkContext& context);
 std::string PageToJson(const EntryPage& page, size_t offset, size_t limit,
                        std::string_view next_url, const LinkContext& context);
 
-std::string EndorsersToJson(const std::vector<EndorserSummary>& endorsers, const LinkContext& context);
+std::string EndorsersToJson(const std::vector<EndorserSummary>& endorsers,
+                            const LinkContext& context);
 
 std::string TagsToJson(std::string_view email, const std::vector<std::string>& tags);
 

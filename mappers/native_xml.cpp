@@ -8,11 +8,20 @@ std::string Escape(std::string_view text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out.push_back(c);
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out.push_back(c);
         }
     }
     return out;
@@ -22,7 +31,8 @@ struct SparqlRow {
     std::vector<std::pair<std::string, std::string>> bindings;
 };
 
-std::string SparqlResults(const std::vector<std::string>& variables, const std::vector<SparqlRow>& rows) {
+std::string SparqlResults(const std::vector<std::string>& variables,
+                          const std::vector<SparqlRow>& rows) {
     std::string out =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">\n<head>\n";
@@ -31,7 +41,8 @@ std::string SparqlResults(const std::vector<std::string>& variables, const std::
     for (const auto& row : rows) {
         out += "  <result>\n";
         for (const auto& [name, value] : row.bindings) {
-            out += "    <binding name=\"" + name + "\"><literal>" + Escape(value) + "</literal></binding>\n";
+            out += "    <binding name=\"" + name + "\"><literal>" + Escape(value) +
+                   "</literal></binding>\n";
         }
         out += "  </result>\n";
     }
@@ -56,7 +67,8 @@ std::string_view WithoutXmlDeclaration(std::string_view document) {
 
 std::string PageToXml(const EntryPage& page, std::string_view next_url) {
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata total=\"" +
-                      std::to_string(page.total) + "\" count=\"" + std::to_string(page.entries.size()) + "\"";
+                      std::to_string(page.total) + "\" count=\"" +
+                      std::to_string(page.entries.size()) + "\"";
     if (!next_url.empty()) out += " next=\"" + Escape(next_url) + "\"";
     out += ">\n";
     for (const Entry& e : page.entries) {

@@ -14,13 +14,13 @@
 namespace mkt {
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual Timestamp Now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     Timestamp Now() const override {
         using namespace std::chrono;
         return Timestamp::FromUnixSeconds(
@@ -30,13 +30,13 @@ public:
 
 /// A clock that only moves when told to (tests, benchmarks, fixture replay).
 class ManualClock final : public Clock {
-public:
+  public:
     explicit ManualClock(Timestamp start) : now_(start.unix_seconds()) {}
     Timestamp Now() const override { return Timestamp::FromUnixSeconds(now_.load()); }
     void Set(Timestamp t) { now_.store(t.unix_seconds()); }
     void Advance(int64_t seconds) { now_.fetch_add(seconds); }
 
-private:
+  private:
     std::atomic<int64_t> now_;
 };
 

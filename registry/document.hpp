@@ -33,7 +33,7 @@ struct DocumentLimits {
 /// A parsed, constraint-checked document. Owned by the caller; not thread-safe
 /// (use from one thread at a time). Concrete type belongs to the parser adapter.
 class ParsedDocument {
-public:
+  public:
     virtual ~ParsedDocument() = default;
     /// Typed fields; valid because the constraint checks passed.
     virtual const EntryMetadata& metadata() const = 0;
@@ -45,7 +45,7 @@ public:
 };
 
 class DocumentParser {
-public:
+  public:
     virtual ~DocumentParser() = default;
     /// Errors: kPayloadTooLarge over max_bytes; kInvalidArgument for a DTD, an
     /// entity, limits, malformed XML ("unable to parse metadata: ..."), and every
@@ -54,14 +54,14 @@ public:
 };
 
 class RdfChecker {
-public:
+  public:
     virtual ~RdfChecker() = default;
     /// Errors: kInvalidArgument "invalid RDF: <parser message>".
     virtual Status Check(std::string_view rdf_xml) const = 0;
 };
 
 class SignatureVerifier {
-public:
+  public:
     virtual ~SignatureVerifier() = default;
     /// Verifies `doc`'s enveloped signature (accepted profiles only), binds the
     /// certificate to the endorsement (subject, issuer, email) and, in strict

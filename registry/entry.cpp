@@ -17,9 +17,12 @@ std::string_view TrustModeName(TrustMode mode) {
 
 std::string_view EntryStatusName(EntryStatus status) {
     switch (status) {
-        case EntryStatus::kValid: return "valid";
-        case EntryStatus::kExpired: return "expired";
-        case EntryStatus::kDeprecated: return "deprecated";
+        case EntryStatus::kValid:
+            return "valid";
+        case EntryStatus::kExpired:
+            return "expired";
+        case EntryStatus::kDeprecated:
+            return "deprecated";
     }
     return "valid";
 }

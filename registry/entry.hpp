@@ -49,10 +49,10 @@ struct EntryMetadata {
     uint64_t bytes = 0;
     std::vector<Checksum> checksums;
     Endorsement endorsement;
-    std::string type;  // dcterms:type (exactly one)
-    std::optional<Timestamp> valid;               // dcterms:valid: end of the endorsement
-    std::optional<Timestamp> image_created;       // top-level dcterms:created
-    std::optional<std::string> deprecated;        // slterms:deprecated reason; present = deprecated
+    std::string type;                        // dcterms:type (exactly one)
+    std::optional<Timestamp> valid;          // dcterms:valid: end of the endorsement
+    std::optional<Timestamp> image_created;  // top-level dcterms:created
+    std::optional<std::string> deprecated;   // slterms:deprecated reason; present = deprecated
     std::string title, description, tag /* dcterms:alternative */, creator, publisher;
     std::string format, compression, hypervisor, kind, disks_bus;
     std::string os, os_version, os_arch, version /* slterms:version */;
@@ -76,9 +76,9 @@ std::string_view TrustModeName(TrustMode mode);  // "strict" / "compat"
 /// What signature verification established about the signer.
 struct SignerInfo {
     TrustMode trust_mode = TrustMode::kStrict;
-    std::string subject;           // RFC 2253, Java form
-    std::string issuer;            // RFC 2253, Java form
-    std::string serial;            // certificate serial, hex
+    std::string subject;             // RFC 2253, Java form
+    std::string issuer;              // RFC 2253, Java form
+    std::string serial;              // certificate serial, hex
     std::string certificate_sha256;  // fingerprint of the signing certificate, hex
     std::optional<Timestamp> not_before, not_after;
     std::string email_binding;     // "san", "endorser-list" or "unbound" (compat only)

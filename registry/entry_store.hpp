@@ -27,7 +27,8 @@ struct StatusSet {
     bool valid = true, expired = false, deprecated = false;
     static StatusSet All() { return {true, true, true}; }
     static StatusSet Only(EntryStatus s) {
-        return {s == EntryStatus::kValid, s == EntryStatus::kExpired, s == EntryStatus::kDeprecated};
+        return {s == EntryStatus::kValid, s == EntryStatus::kExpired,
+                s == EntryStatus::kDeprecated};
     }
     bool Contains(EntryStatus s) const {
         return s == EntryStatus::kValid ? valid : s == EntryStatus::kExpired ? expired : deprecated;
@@ -35,7 +36,17 @@ struct StatusSet {
     friend bool operator==(const StatusSet&, const StatusSet&) = default;
 };
 
-enum class SortField { kCreated, kIdentifier, kEmail, kOs, kOsVersion, kOsArch, kTitle, kValid, kSeq };
+enum class SortField {
+    kCreated,
+    kIdentifier,
+    kEmail,
+    kOs,
+    kOsVersion,
+    kOsArch,
+    kTitle,
+    kValid,
+    kSeq
+};
 
 /// A listing request. All filters combine with AND. Text comparisons of `os`,
 /// `os_version`, `os_arch` are exact but case-insensitive (ASCII); `identifier`,
@@ -59,9 +70,9 @@ struct EntryQuery {
     std::optional<std::string> text;
 
     SortField sort = SortField::kCreated;
-    bool descending = true;  // ties are broken by seq in the same direction
-    size_t limit = 100;      // 1..1000 (the Registry clamps)
-    size_t offset = 0;       // ignored when cursor is set
+    bool descending = true;             // ties are broken by seq in the same direction
+    size_t limit = 100;                 // 1..1000 (the Registry clamps)
+    size_t offset = 0;                  // ignored when cursor is set
     std::optional<std::string> cursor;  // opaque, from EntryPage::next_cursor of the same query
 };
 
@@ -88,7 +99,7 @@ struct StoreStats {
 enum class PutOutcome { kInserted, kUnchanged };
 
 class EntryStore {
-public:
+  public:
     virtual ~EntryStore() = default;
 
     /// Atomically: if an entry with the same key exists, kUnchanged when its

@@ -44,9 +44,9 @@ Result<std::optional<Entry>> Registry::FindSameOrNewer(const EntryKey& key,
                          store_.LatestCreated(key.identifier, key.email));
     if (!latest) return std::optional<Entry>();
     if (key.created < *latest) {
-        return Status::InvalidArgument("older than latest entry: this endorser's latest entry for " +
-                                       key.identifier + " was created " + latest->ToString() +
-                                       ", this one " + key.created.ToString());
+        return Status::InvalidArgument(
+            "older than latest entry: this endorser's latest entry for " + key.identifier +
+            " was created " + latest->ToString() + ", this one " + key.created.ToString());
     }
     if (key.created > *latest) return std::optional<Entry>();
     MKT_ASSIGN_OR_RETURN(Entry stored, store_.Get(key));

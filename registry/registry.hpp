@@ -32,7 +32,7 @@ struct SubmitResult {
 };
 
 class Registry {
-public:
+  public:
     /// All references must outlive the Registry.
     Registry(RegistryOptions options, const DocumentParser& parser, const RdfChecker& rdf,
              const SignatureVerifier& verifier, EntryStore& store, const Clock& clock);
@@ -63,7 +63,7 @@ public:
     const Clock& clock() const { return clock_; }
     const RegistryOptions& options() const { return options_; }
 
-private:
+  private:
     Status CheckTimeWindow(const EntryKey& key) const;
     /// Older-than-latest and same-key checks: the stored entry for an identical
     /// re-upload, nothing for a new entry, an error otherwise.

@@ -15,8 +15,8 @@ namespace mkt {
 
 template <typename T>
 class [[nodiscard]] Result {
-public:
-    Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  public:
+    Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
     Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
         assert(!status_.ok() && "Result constructed from an OK status without a value");
         if (status_.ok()) status_ = Status::Internal("Result built from OK status without value");
@@ -25,16 +25,25 @@ public:
     bool ok() const { return value_.has_value(); }
     const Status& status() const { return status_; }
 
-    T& value() & { assert(ok()); return *value_; }
-    const T& value() const& { assert(ok()); return *value_; }
-    T&& value() && { assert(ok()); return std::move(*value_); }
+    T& value() & {
+        assert(ok());
+        return *value_;
+    }
+    const T& value() const& {
+        assert(ok());
+        return *value_;
+    }
+    T&& value() && {
+        assert(ok());
+        return std::move(*value_);
+    }
 
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
 
-private:
+  private:
     Status status_;
     std::optional<T> value_;
 };

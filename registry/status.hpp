@@ -18,33 +18,41 @@ namespace mkt {
 
 enum class StatusCode {
     kOk = 0,
-    kInvalidArgument,     // malformed or rejected input (parse, constraints, signature, rules)
-    kNotFound,            // no such entry / resource
-    kAlreadyExists,       // same key already stored with different content
-    kPermissionDenied,    // well-formed but not trusted (CA, revocation, binding), read-only
-    kPayloadTooLarge,     // input over a configured size limit
-    kUnsupportedMedia,    // content type we cannot read
-    kNotAcceptable,       // no representation matches the client's Accept
-    kMethodNotAllowed,    // resource exists, method does not
-    kUnavailable,         // temporary: busy store, shutting down
-    kDeadlineExceeded,    // a time limit was hit
-    kInternal,            // a bug or an unexpected library failure
+    kInvalidArgument,   // malformed or rejected input (parse, constraints, signature, rules)
+    kNotFound,          // no such entry / resource
+    kAlreadyExists,     // same key already stored with different content
+    kPermissionDenied,  // well-formed but not trusted (CA, revocation, binding), read-only
+    kPayloadTooLarge,   // input over a configured size limit
+    kUnsupportedMedia,  // content type we cannot read
+    kNotAcceptable,     // no representation matches the client's Accept
+    kMethodNotAllowed,  // resource exists, method does not
+    kUnavailable,       // temporary: busy store, shutting down
+    kDeadlineExceeded,  // a time limit was hit
+    kInternal,          // a bug or an unexpected library failure
 };
 
 /// Name of a code, e.g. "invalid_argument"; stable, used in JSON error bodies.
 std::string_view StatusCodeName(StatusCode code);
 
 class [[nodiscard]] Status {
-public:
+  public:
     Status() = default;  // OK
     Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
     static Status Ok() { return {}; }
-    static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+    static Status InvalidArgument(std::string m) {
+        return {StatusCode::kInvalidArgument, std::move(m)};
+    }
     static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
-    static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
-    static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
-    static Status PayloadTooLarge(std::string m) { return {StatusCode::kPayloadTooLarge, std::move(m)}; }
+    static Status AlreadyExists(std::string m) {
+        return {StatusCode::kAlreadyExists, std::move(m)};
+    }
+    static Status PermissionDenied(std::string m) {
+        return {StatusCode::kPermissionDenied, std::move(m)};
+    }
+    static Status PayloadTooLarge(std::string m) {
+        return {StatusCode::kPayloadTooLarge, std::move(m)};
+    }
     static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
     static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
@@ -61,7 +69,7 @@ public:
         return a.code_ == b.code_ && a.message_ == b.message_;
     }
 
-private:
+  private:
     StatusCode code_ = StatusCode::kOk;
     std::string message_;
 };

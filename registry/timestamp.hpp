@@ -16,7 +16,7 @@
 namespace mkt {
 
 class Timestamp {
-public:
+  public:
     constexpr Timestamp() = default;
     static constexpr Timestamp FromUnixSeconds(int64_t s) { return Timestamp(s); }
 
@@ -33,7 +33,7 @@ public:
     constexpr int64_t operator-(Timestamp other) const { return seconds_ - other.seconds_; }
     constexpr auto operator<=>(const Timestamp&) const = default;
 
-private:
+  private:
     constexpr explicit Timestamp(int64_t s) : seconds_(s) {}
     int64_t seconds_ = 0;
 };

@@ -25,7 +25,8 @@ struct App::Parts {
     std::unique_ptr<xmlsec::XmlMetadataParser> parser;
     std::unique_ptr<redland::RaptorRdfChecker> rdf;
     std::unique_ptr<EntryStore> database;  // the durable store
-    std::unique_ptr<EntryStore> store;     // what the Registry uses: the database behind the entry cache
+    std::unique_ptr<EntryStore>
+        store;  // what the Registry uses: the database behind the entry cache
     std::unique_ptr<Registry> registry;
     std::unique_ptr<api::ApiContext> api;
     http::Router router;
@@ -37,15 +38,17 @@ struct App::Parts {
 namespace {
 
 Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
-    if (c.type == "memory") return std::unique_ptr<EntryStore>(std::make_unique<store::MemoryEntryStore>());
+    if (c.type == "memory")
+        return std::unique_ptr<EntryStore>(std::make_unique<store::MemoryEntryStore>());
     const std::filesystem::path path(c.sqlite_path);
     if (path.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(path.parent_path(), ec);
     }
     store::SqliteOptions options;
-    options.synchronous = c.sqlite_synchronous == "full" ? store::SqliteOptions::Synchronous::kFull
-                                                          : store::SqliteOptions::Synchronous::kNormal;
+    options.synchronous = c.sqlite_synchronous == "full"
+                              ? store::SqliteOptions::Synchronous::kFull
+                              : store::SqliteOptions::Synchronous::kNormal;
     MKT_ASSIGN_OR_RETURN(auto sqlite, store::SqliteEntryStore::Open(path, options));
     return std::unique_ptr<EntryStore>(std::move(sqlite));
 }
@@ -101,7 +104,8 @@ Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock
     p->rdf = std::make_unique<redland::RaptorRdfChecker>(rdf_world);
     MKT_ASSIGN_OR_RETURN(p->database, OpenStore(config.store));
     p->store = std::make_unique<store::CachingEntryStore>(*p->database, config.store.cache_bytes);
-    p->registry = std::make_unique<Registry>(config.registry, *p->parser, *p->rdf, *p->verifier, *p->store, clock);
+    p->registry = std::make_unique<Registry>(config.registry, *p->parser, *p->rdf, *p->verifier,
+                                             *p->store, clock);
     MKT_RETURN_IF_ERROR(BuildHttp(*p));
     return std::unique_ptr<App>(new App(std::move(p)));
 }
@@ -118,7 +122,8 @@ Registry& App::registry() { return *parts_->registry; }
 
 std::string App::Describe() const {
     const conf::Config& c = parts_->config;
-    std::string store = c.store.type == "sqlite" ? "sqlite " + c.store.sqlite_path : "memory (nothing is kept)";
+    std::string store =
+        c.store.type == "sqlite" ? "sqlite " + c.store.sqlite_path : "memory (nothing is kept)";
     std::string trust = c.trust.mode == "strict" ? "strict (CAs in " + c.trust.ca_dir + ")"
                                                  : "compat (self-consistency only)";
     return "store: " + store + "; trust: " + trust;

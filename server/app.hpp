@@ -15,7 +15,7 @@
 namespace mkt::server {
 
 class App {
-public:
+  public:
     /// Errors: kInvalidArgument/kUnavailable naming the part that could not be
     /// built (unreadable CA directory, database that cannot be opened, ...).
     /// `clock` and `rdf_world` (created once in main) must outlive the App.
@@ -34,7 +34,7 @@ public:
 
     struct Parts;
 
-private:
+  private:
     explicit App(std::unique_ptr<Parts> parts);
     std::unique_ptr<Parts> parts_;
 };

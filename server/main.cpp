@@ -62,7 +62,8 @@ std::optional<Args> ParseArgs(int argc, char** argv, int& exit_code) {
         } else if (a == "--check-config") {
             args.check_config = true;
         } else {
-            std::fprintf(stderr, "marketplace-server: unknown or incomplete option '%s'\n%s", a.c_str(), kUsage);
+            std::fprintf(stderr, "marketplace-server: unknown or incomplete option '%s'\n%s",
+                         a.c_str(), kUsage);
             exit_code = 2;
             return std::nullopt;
         }
@@ -87,9 +88,11 @@ int main(int argc, char** argv) {
     auto args = ParseArgs(argc, argv, exit_code);
     if (!args) return exit_code;
 
-    auto config = mkt::conf::Load(args->config_file, mkt::conf::ProcessEnvironment(), args->overrides);
+    auto config =
+        mkt::conf::Load(args->config_file, mkt::conf::ProcessEnvironment(), args->overrides);
     if (!config.ok()) {
-        std::fprintf(stderr, "marketplace-server: configuration: %s\n", config.status().message().c_str());
+        std::fprintf(stderr, "marketplace-server: configuration: %s\n",
+                     config.status().message().c_str());
         return 2;
     }
     if (args->print_config) {
@@ -134,16 +137,18 @@ int main(int argc, char** argv) {
     }
     const uint16_t port = (*app)->port();
     if (args->port_file && !WritePortFile(*args->port_file, port)) {
-        std::fprintf(stderr, "marketplace-server: cannot write port file %s\n", args->port_file->c_str());
+        std::fprintf(stderr, "marketplace-server: cannot write port file %s\n",
+                     args->port_file->c_str());
     }
     const char* scheme = config->http.tls_cert_file.empty() ? "http" : "https";
-    std::printf("marketplace-server listening on %s://%s:%u/ (%s)\n", scheme, config->http.address.c_str(),
-                port, (*app)->Describe().c_str());
+    std::printf("marketplace-server listening on %s://%s:%u/ (%s)\n", scheme,
+                config->http.address.c_str(), port, (*app)->Describe().c_str());
     std::fflush(stdout);
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    std::printf("marketplace-server: %s received, draining requests and stopping\n", strsignal(signal_number));
+    std::printf("marketplace-server: %s received, draining requests and stopping\n",
+                strsignal(signal_number));
     std::fflush(stdout);
     (*app)->Stop();
     app->reset();

@@ -19,7 +19,7 @@
 namespace mkt::store {
 
 class CachingEntryStore final : public EntryStore {
-public:
+  public:
     /// `inner` must outlive this object. `budget_bytes` = 0 disables caching.
     CachingEntryStore(EntryStore& inner, size_t budget_bytes);
     ~CachingEntryStore() override;
@@ -46,7 +46,7 @@ public:
     };
     CacheStats cache_stats() const;
 
-private:
+  private:
     struct Shard;
     Shard& ShardFor(const std::string& key) const;
 

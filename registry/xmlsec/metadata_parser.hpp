@@ -18,7 +18,7 @@ namespace mkt::xmlsec {
 
 /// The ParsedDocument of this adapter: the tree plus the fields read from it.
 class MetadataDocument final : public ParsedDocument {
-public:
+  public:
     MetadataDocument(XmlDocument xml, EntryMetadata metadata, xmlNode* signature)
         : xml_(std::move(xml)), metadata_(std::move(metadata)), signature_(signature) {}
 
@@ -31,20 +31,20 @@ public:
     /// (the only place it is accepted), else nullptr.
     xmlNode* signature() const { return signature_; }
 
-private:
+  private:
     XmlDocument xml_;
     EntryMetadata metadata_;
     xmlNode* signature_;
 };
 
 class XmlMetadataParser final : public DocumentParser {
-public:
+  public:
     explicit XmlMetadataParser(DocumentLimits limits = {}) : limits_(limits) {}
     Result<std::unique_ptr<ParsedDocument>> Parse(std::string_view bytes) const override;
     /// As Parse, with the concrete type (for the signer and the CLI).
     Result<std::unique_ptr<MetadataDocument>> ParseMetadata(std::string_view bytes) const;
 
-private:
+  private:
     DocumentLimits limits_;
 };
 

@@ -1,10 +1,10 @@
 #include "registry/xmlsec/xml_document.hpp"
 
-#include <libxml/parser.h>
-#include <libxml/xmlsave.h>
-
 #include <optional>
 #include <vector>
+
+#include <libxml/parser.h>
+#include <libxml/xmlsave.h>
 
 namespace mkt::xmlsec {
 namespace {
@@ -79,12 +79,14 @@ Result<XmlDocument> XmlDocument::ParseSafely(std::string_view bytes, const Docum
     if (state.saw_doctype) {
         if (doc) xmlFreeDoc(doc);
         return Status::InvalidArgument(
-            "unable to parse metadata: DOCTYPE declarations are not allowed (no DTDs, no entities)");
+            "unable to parse metadata: DOCTYPE declarations are not allowed (no DTDs, no "
+            "entities)");
     }
     if (!doc || !ctxt->wellFormed) {
         if (doc) xmlFreeDoc(doc);
         const xmlError* err = xmlCtxtGetLastError(ctxt.get());
-        std::string message = "unable to parse metadata: " + TrimMessage(err ? err->message : nullptr);
+        std::string message =
+            "unable to parse metadata: " + TrimMessage(err ? err->message : nullptr);
         if (err && err->line > 0) message += " (line " + std::to_string(err->line) + ")";
         return Status::InvalidArgument(message);
     }
@@ -133,8 +135,8 @@ std::string TextContent(const xmlNode* node) {
 }
 
 std::optional<std::string> Attribute(const xmlNode* node, const char* ns, const char* name) {
-    xmlChar* value = ns ? xmlGetNsProp(node, BAD_CAST name, BAD_CAST ns)
-                        : xmlGetNoNsProp(node, BAD_CAST name);
+    xmlChar* value =
+        ns ? xmlGetNsProp(node, BAD_CAST name, BAD_CAST ns) : xmlGetNoNsProp(node, BAD_CAST name);
     if (!value) return std::nullopt;
     std::string out = reinterpret_cast<const char*>(value);
     xmlFree(value);

@@ -8,13 +8,13 @@
 // signed. Movable, not copyable; use from one thread at a time.
 #pragma once
 
-#include <libxml/tree.h>
-
 #include <memory>
-#include <string>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include <libxml/tree.h>
 
 #include "registry/document.hpp"
 #include "registry/result.hpp"
@@ -30,7 +30,7 @@ inline constexpr const char* kXmlNs = "http://www.w3.org/XML/1998/namespace";
 inline constexpr const char* kMarketplaceBase = "http://mp.stratuslab.eu/";
 
 class XmlDocument {
-public:
+  public:
     /// Errors: kPayloadTooLarge over limits.max_bytes; kInvalidArgument
     /// "unable to parse metadata: <libxml2 message> (line N)" for malformed XML,
     /// "DOCTYPE declarations are not allowed" for any DTD, and the depth and
@@ -48,7 +48,7 @@ public:
     /// A deep copy (e.g. to remove the Signature without touching this tree).
     Result<XmlDocument> Clone() const;
 
-private:
+  private:
     struct DocFree {
         void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
     };

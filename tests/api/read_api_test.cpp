@@ -1,11 +1,11 @@
 // Reading the registry over real HTTP: listings (filters, status, paging,
 // path forms, representations), single entries, endorsers and tags, and the
 // protocol behaviour every route shares (405, 406, 404, HEAD, request ids).
-#include <gtest/gtest.h>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
-#include <set>
+#include <gtest/gtest.h>
 
 #include "tests/support/documents.hpp"
 #include "tests/support/test_server.hpp"
@@ -19,7 +19,7 @@ using testing::IdentifierOf;
 using testing::SignedDocument;
 
 class ReadApiTest : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         server_ = new testing::TestServer();
         const Timestamp t = server_->clock().Now();
@@ -30,14 +30,32 @@ protected:
         };
         // ubuntu: alice twice (history), erin once.
         up("alice", {.image = "ubuntu", .title = "Ubuntu old", .tag = "ubuntu-lts"}, t - 100);
-        up("alice", {.image = "ubuntu", .title = "Ubuntu 22.04 server", .tag = "ubuntu-lts"}, t - 50);
+        up("alice", {.image = "ubuntu", .title = "Ubuntu 22.04 server", .tag = "ubuntu-lts"},
+           t - 50);
         up("erin", {.image = "ubuntu", .title = "Ubuntu by Erin"}, t - 40);
-        up("alice", {.image = "centos", .os = "CentOS", .os_version = "7", .title = "CentOS 7",
-                     .tag = "centos", .deprecated = "end of life"}, t - 30);
-        up("alice", {.image = "debian", .os = "debian", .os_version = "12", .os_arch = "aarch64",
-                     .title = "Debian bookworm", .description = "arm server image"}, t - 20);
-        up("bob", {.image = "short", .os = "cirros", .os_version = "0.6", .title = "Short-lived",
-                   .valid = t + 100}, t - 10);
+        up("alice",
+           {.image = "centos",
+            .os = "CentOS",
+            .os_version = "7",
+            .title = "CentOS 7",
+            .tag = "centos",
+            .deprecated = "end of life"},
+           t - 30);
+        up("alice",
+           {.image = "debian",
+            .os = "debian",
+            .os_version = "12",
+            .os_arch = "aarch64",
+            .title = "Debian bookworm",
+            .description = "arm server image"},
+           t - 20);
+        up("bob",
+           {.image = "short",
+            .os = "cirros",
+            .os_version = "0.6",
+            .title = "Short-lived",
+            .valid = t + 100},
+           t - 10);
         server_->clock().Advance(200);  // "short" is now expired
     }
     static void TearDownTestSuite() { delete server_; }
@@ -62,7 +80,8 @@ Timestamp ReadApiTest::t0_;
 TEST_F(ReadApiTest, DefaultListingShowsTheLatestValidEntryOfEachEndorser) {
     json page = GetJson("metadata");
     EXPECT_EQ(page["total"], 3);
-    EXPECT_EQ(Titles(page), (std::set<std::string>{"Ubuntu 22.04 server", "Ubuntu by Erin", "Debian bookworm"}));
+    EXPECT_EQ(Titles(page),
+              (std::set<std::string>{"Ubuntu 22.04 server", "Ubuntu by Erin", "Debian bookworm"}));
     EXPECT_EQ(page["entries"][0]["title"], "Debian bookworm");  // created, newest first
 }
 
@@ -77,9 +96,12 @@ TEST_F(ReadApiTest, StatusSelectsExpiredDeprecatedOrAll) {
 }
 
 TEST_F(ReadApiTest, FiltersCombine) {
-    EXPECT_EQ(Titles(GetJson("metadata?os=UBUNTU&email=erin@example.org")), std::set<std::string>{"Ubuntu by Erin"});
-    EXPECT_EQ(Titles(GetJson("metadata?os-arch=aarch64")), std::set<std::string>{"Debian bookworm"});
-    EXPECT_EQ(Titles(GetJson("metadata?os=debian&os-version=12")), std::set<std::string>{"Debian bookworm"});
+    EXPECT_EQ(Titles(GetJson("metadata?os=UBUNTU&email=erin@example.org")),
+              std::set<std::string>{"Ubuntu by Erin"});
+    EXPECT_EQ(Titles(GetJson("metadata?os-arch=aarch64")),
+              std::set<std::string>{"Debian bookworm"});
+    EXPECT_EQ(Titles(GetJson("metadata?os=debian&os-version=12")),
+              std::set<std::string>{"Debian bookworm"});
     EXPECT_EQ(Titles(GetJson("metadata?q=arm%20SERVER")), std::set<std::string>{"Debian bookworm"});
     EXPECT_EQ(GetJson("metadata?endorser=erin")["total"], 1);
     EXPECT_EQ(GetJson("metadata?tag=ubuntu-lts")["total"], 1);
@@ -114,7 +136,8 @@ TEST_F(ReadApiTest, XmlListingWrapsTheSignedOriginals) {
     EXPECT_EQ(xml.Header("X-Total-Count"), "1");
     EXPECT_NE(xml.body.find("<rdf:RDF"), std::string::npos);
     EXPECT_NE(xml.body.find("<Signature"), std::string::npos);
-    EXPECT_EQ(xml.body.find("<?xml", 5), std::string::npos) << "inner XML declarations must be removed";
+    EXPECT_EQ(xml.body.find("<?xml", 5), std::string::npos)
+        << "inner XML declarations must be removed";
 }
 
 TEST_F(ReadApiTest, CursorPagingWalksEverythingOnce) {
@@ -124,14 +147,18 @@ TEST_F(ReadApiTest, CursorPagingWalksEverythingOnce) {
     while (!next.empty()) {
         json page = GetJson(next);
         EXPECT_EQ(page["total"], 5);
-        for (const auto& e : page["entries"]) EXPECT_TRUE(seen.insert(e["url"].get<std::string>()).second);
-        next = page["next"].is_null() ? "" : page["next"].get<std::string>().substr(server_->url().size());
+        for (const auto& e : page["entries"])
+            EXPECT_TRUE(seen.insert(e["url"].get<std::string>()).second);
+        next = page["next"].is_null()
+                   ? ""
+                   : page["next"].get<std::string>().substr(server_->url().size());
         ++pages;
     }
     EXPECT_EQ(seen.size(), 5u);
     EXPECT_EQ(pages, 3);
-    EXPECT_EQ(GetJson("metadata?status=all&sort=title&order=asc&offset=1&limit=1")["entries"][0]["title"],
-              "Debian bookworm");
+    EXPECT_EQ(
+        GetJson("metadata?status=all&sort=title&order=asc&offset=1&limit=1")["entries"][0]["title"],
+        "Debian bookworm");
 }
 
 TEST_F(ReadApiTest, BadParametersAreNamed) {
@@ -159,10 +186,12 @@ TEST_F(ReadApiTest, BadParametersAreNamed) {
 }
 
 TEST_F(ReadApiTest, OneEntryAsSignedXmlOrJson) {
-    const std::string path = "metadata/" + IdentifierOf("debian") + "/alice@example.org/" + (t0_ - 20).ToString();
+    const std::string path =
+        "metadata/" + IdentifierOf("debian") + "/alice@example.org/" + (t0_ - 20).ToString();
     auto xml = server_->Get(path);
     EXPECT_EQ(xml.status, 200);
-    EXPECT_EQ(xml.Header("Content-Disposition"), "attachment; filename=" + IdentifierOf("debian") + ".xml");
+    EXPECT_EQ(xml.Header("Content-Disposition"),
+              "attachment; filename=" + IdentifierOf("debian") + ".xml");
     json entry = GetJson(path);
     EXPECT_EQ(entry["identifier"], IdentifierOf("debian"));
     EXPECT_EQ(entry["os_arch"], "aarch64");
@@ -173,7 +202,8 @@ TEST_F(ReadApiTest, OneEntryAsSignedXmlOrJson) {
     EXPECT_EQ(entry["status"], "valid");
     // Conditional GET: entries never change.
     client::HttpClient client;
-    auto again = client.Send({"GET", server_->url(path), {{"If-None-Match", xml.Header("ETag")}}, ""});
+    auto again =
+        client.Send({"GET", server_->url(path), {{"If-None-Match", xml.Header("ETag")}}, ""});
     EXPECT_EQ(again->status, 304);
     auto head = client.Send({"HEAD", server_->url(path), {}, ""});
     EXPECT_EQ(head->status, 200);
@@ -181,8 +211,9 @@ TEST_F(ReadApiTest, OneEntryAsSignedXmlOrJson) {
 }
 
 TEST_F(ReadApiTest, UnknownEntriesAndPathsAre404) {
-    auto r = server_->Get("metadata/" + IdentifierOf("nothing") + "/alice@example.org/2020-01-01T00:00:00Z",
-                          "application/json");
+    auto r = server_->Get(
+        "metadata/" + IdentifierOf("nothing") + "/alice@example.org/2020-01-01T00:00:00Z",
+        "application/json");
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(json::parse(r.body)["error"]["code"], "not_found");
     EXPECT_EQ(server_->Get("no/such/thing").status, 404);
@@ -190,7 +221,8 @@ TEST_F(ReadApiTest, UnknownEntriesAndPathsAre404) {
 
 TEST_F(ReadApiTest, WritesOtherThanUploadAre405WithAllow) {
     client::HttpClient client;
-    const std::string entry = "metadata/" + IdentifierOf("debian") + "/alice@example.org/" + (t0_ - 20).ToString();
+    const std::string entry =
+        "metadata/" + IdentifierOf("debian") + "/alice@example.org/" + (t0_ - 20).ToString();
     for (const char* method : {"PUT", "DELETE", "PATCH"}) {
         auto r = client.Send({method, server_->url(entry), {}, ""});
         EXPECT_EQ(r->status, 405) << method;
@@ -206,7 +238,8 @@ TEST_F(ReadApiTest, WritesOtherThanUploadAre405WithAllow) {
 TEST_F(ReadApiTest, NoAcceptableRepresentationIs406) {
     auto r = server_->Get("metadata", "image/png");
     EXPECT_EQ(r.status, 406);
-    EXPECT_NE(r.body.find("available: application/xml, application/json"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("available: application/xml, application/json"), std::string::npos)
+        << r.body;
 }
 
 TEST_F(ReadApiTest, EndorsersTheirHistoryAndTags) {
@@ -215,7 +248,8 @@ TEST_F(ReadApiTest, EndorsersTheirHistoryAndTags) {
     EXPECT_EQ(endorsers["endorsers"][0]["email"], "alice@example.org");
     EXPECT_EQ(endorsers["endorsers"][0]["entries"], 4);
     auto xml = server_->Get("endorsers");
-    EXPECT_NE(xml.body.find("<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">"), std::string::npos);
+    EXPECT_NE(xml.body.find("<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">"),
+              std::string::npos);
     json history = GetJson("endorsers/alice@example.org");
     EXPECT_EQ(history["total"], 4);  // all entries, the older ubuntu included
     EXPECT_EQ(GetJson("endorsers/alice@example.org?range=1")["total"], 4);

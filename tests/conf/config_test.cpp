@@ -1,8 +1,8 @@
 #include "conf/config.hpp"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/paths.hpp"
 
@@ -61,7 +61,8 @@ TEST(ConfigTest, DumpRoundTrips) {
 
 TEST(ConfigTest, EverySampleParses) {
     int samples = 0;
-    for (const auto& f : std::filesystem::directory_iterator(testing::SourceDir() / "conf/samples")) {
+    for (const auto& f :
+         std::filesystem::directory_iterator(testing::SourceDir() / "conf/samples")) {
         auto c = Load(f.path().string(), {}, {});
         EXPECT_TRUE(c.ok()) << f.path() << ": " << c.status().ToString();
         ++samples;

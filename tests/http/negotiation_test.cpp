@@ -21,16 +21,21 @@ TEST(NegotiationTest, DefaultsToTheFirstOfferLikeStratusLab) {
 
 TEST(NegotiationTest, HonoursQValuesAndSpecificity) {
     EXPECT_EQ(Negotiate(WithAccept("application/json"), kListing), "application/json");
-    EXPECT_EQ(Negotiate(WithAccept("application/xml;q=0.5, application/json"), kListing), "application/json");
-    EXPECT_EQ(Negotiate(WithAccept("application/*;q=0.2, application/json;q=0"), kListing), "application/xml");
-    // A browser prefers XML over */* (StratusLab served XML, not JSON).
-    EXPECT_EQ(Negotiate(WithAccept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), kListing),
+    EXPECT_EQ(Negotiate(WithAccept("application/xml;q=0.5, application/json"), kListing),
+              "application/json");
+    EXPECT_EQ(Negotiate(WithAccept("application/*;q=0.2, application/json;q=0"), kListing),
               "application/xml");
+    // A browser prefers XML over */* (StratusLab served XML, not JSON).
+    EXPECT_EQ(
+        Negotiate(WithAccept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+                  kListing),
+        "application/xml");
     EXPECT_FALSE(Negotiate(WithAccept("image/png"), kListing).has_value());
 }
 
 TEST(NegotiationTest, MediaParameterOverridesAccept) {
-    EXPECT_EQ(Negotiate(WithAccept("application/xml", "/?media=json"), kListing), "application/json");
+    EXPECT_EQ(Negotiate(WithAccept("application/xml", "/?media=json"), kListing),
+              "application/json");
     EXPECT_EQ(Negotiate(WithAccept("", "/?media=xml"), {"application/rdf+xml", "application/json"}),
               "application/rdf+xml");
     EXPECT_FALSE(Negotiate(WithAccept("", "/?media=png"), kListing).has_value());

@@ -7,7 +7,8 @@ namespace {
 
 TEST(RequestGuardTest, PassesRequestsAndQueuesTheirHeads) {
     RequestGuard guard(1024, 100);
-    auto v = guard.Feed("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
+    auto v = guard.Feed(
+        "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
     EXPECT_FALSE(v.reject);
     ASSERT_EQ(guard.heads().size(), 2u);
     EXPECT_TRUE(guard.heads()[0].starts_with("GET /a "));
@@ -43,24 +44,28 @@ TEST(RequestGuardTest, CountsChunkedBodies) {
 
 TEST(RequestGuardTest, AcceptsACompleteChunkedBodyThenTheNextRequest) {
     RequestGuard guard(1024, 100);
-    EXPECT_FALSE(guard.Feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            "5\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\nGET / HTTP/1.1\r\n\r\n").reject);
+    EXPECT_FALSE(guard
+                     .Feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           "5\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\nGET / HTTP/1.1\r\n\r\n")
+                     .reject);
     EXPECT_EQ(guard.heads().size(), 2u);
 }
 
 TEST(RequestGuardTest, RefusesSmugglingShapes) {
-    for (const char* head : {"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
-                             "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
-                             "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
-                             "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
-                             "POST / HTTP/1.1\r\n folded: header\r\n\r\n"}) {
+    for (const char* head :
+         {"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+          "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+          "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+          "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+          "POST / HTTP/1.1\r\n folded: header\r\n\r\n"}) {
         RequestGuard guard(1024, 100);
         auto v = guard.Feed(head);
         EXPECT_TRUE(v.reject) << head;
         EXPECT_EQ(v.status, 400) << head;
     }
     RequestGuard guard(1024, 100);
-    EXPECT_EQ(guard.Feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").status, 400);
+    EXPECT_EQ(guard.Feed("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").status,
+              400);
 }
 
 TEST(RequestGuardTest, RefusesAnOversizedHead) {
@@ -72,13 +77,15 @@ TEST(RequestGuardTest, RefusesAnOversizedHead) {
 
 TEST(RequestGuardTest, AsksForContinueOnlyWhenABodyFollows) {
     RequestGuard guard(1024, 100);
-    EXPECT_TRUE(guard.Feed("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n").send_continue);
+    EXPECT_TRUE(guard.Feed("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+                    .send_continue);
     RequestGuard other(1024, 100);
     EXPECT_FALSE(other.Feed("GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n").send_continue);
 }
 
 TEST(RawHeadTest, ParsesRequestLineAndHeadersInOrder) {
-    auto head = ParseRawHead("GET /metadata?a=1 HTTP/1.1\r\nHost: h\r\nAccept:  application/json \r\n\r\n");
+    auto head =
+        ParseRawHead("GET /metadata?a=1 HTTP/1.1\r\nHost: h\r\nAccept:  application/json \r\n\r\n");
     ASSERT_TRUE(head.has_value());
     EXPECT_EQ(head->method, "GET");
     EXPECT_EQ(head->target, "/metadata?a=1");

@@ -10,8 +10,10 @@ namespace {
 
 TEST(RequestTest, DecodesSegmentsAndQuery) {
     Request r;
-    ASSERT_TRUE(ParseTarget("//metadata/MMZu9WvwKIro-rtBQfDk4PsKO7_/jane%40example.org//?q=a+b&os=ubuntu%2022", r));
-    EXPECT_EQ(r.segments, (std::vector<std::string>{"metadata", "MMZu9WvwKIro-rtBQfDk4PsKO7_", "jane@example.org"}));
+    ASSERT_TRUE(ParseTarget(
+        "//metadata/MMZu9WvwKIro-rtBQfDk4PsKO7_/jane%40example.org//?q=a+b&os=ubuntu%2022", r));
+    EXPECT_EQ(r.segments, (std::vector<std::string>{"metadata", "MMZu9WvwKIro-rtBQfDk4PsKO7_",
+                                                    "jane@example.org"}));
     EXPECT_EQ(r.QueryParam("q"), "a b");
     EXPECT_EQ(r.QueryParam("os"), "ubuntu 22");
     EXPECT_FALSE(r.QueryParam("none").has_value());
@@ -71,11 +73,13 @@ TEST(MultipartTest, ReturnsTheFirstFilePart) {
 TEST(MultipartTest, ExplainsMalformedBodies) {
     EXPECT_EQ(FirstFilePart("multipart/form-data", "x").status().message(),
               "malformed multipart body: missing or invalid boundary");
-    EXPECT_EQ(FirstFilePart("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--b--")
+    EXPECT_EQ(FirstFilePart("multipart/form-data; boundary=b",
+                            "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nx\r\n--b--")
                   .status()
                   .message(),
               "no file part in the multipart body (send the document as a file field)");
-    EXPECT_FALSE(FirstFilePart("multipart/form-data; boundary=b", "--b\r\nX: y\r\n\r\nunterminated").ok());
+    EXPECT_FALSE(
+        FirstFilePart("multipart/form-data; boundary=b", "--b\r\nX: y\r\n\r\nunterminated").ok());
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include "registry/identifier.hpp"
 
-#include <gtest/gtest.h>
-
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/paths.hpp"
 
@@ -14,7 +14,8 @@ struct Vector {
 };
 
 std::vector<Vector> LoadVectors() {
-    std::istringstream in(testing::ReadFile(testing::StratusLabFixtures() / "identifier-vectors.tsv"));
+    std::istringstream in(
+        testing::ReadFile(testing::StratusLabFixtures() / "identifier-vectors.tsv"));
     std::vector<Vector> out;
     for (std::string line; std::getline(in, line);) {
         if (line.empty() || line[0] == '#') continue;

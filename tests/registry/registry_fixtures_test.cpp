@@ -7,15 +7,15 @@
 //   - unsigned documents are rejected with "no signature" (they are not signed fixtures);
 //     valid-minimal-signature.xml has an empty Signature element and is refused as such.
 // Data-driven: it reads the folders, so a new fixture is covered without a code change.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
-#include "registry/registry.hpp"
+#include <gtest/gtest.h>
+
 #include "registry/redland/rdfxml_checker.hpp"
+#include "registry/registry.hpp"
 #include "registry/store/memory_store.hpp"
 #include "registry/xmlsec/metadata_parser.hpp"
 #include "registry/xmlsec/xmldsig_verifier.hpp"
@@ -33,7 +33,8 @@ struct Expectation {
 
 std::map<std::string, Expectation> MetadataLibExpectations() {
     std::map<std::string, Expectation> out;
-    std::istringstream in(testing::ReadFile(testing::SourceDir() / "tests/data/metadata-lib-expectations.tsv"));
+    std::istringstream in(
+        testing::ReadFile(testing::SourceDir() / "tests/data/metadata-lib-expectations.tsv"));
     for (std::string line; std::getline(in, line);) {
         if (line.empty() || line[0] == '#') continue;
         std::istringstream fields(line);
@@ -54,16 +55,19 @@ std::optional<Timestamp> EndorsementCreated(const std::string& document) {
 }
 
 class Pipeline {
-public:
-    Pipeline() : rdf_(testing::RdfWorld()), verifier_({TrustMode::kCompat, nullptr}), clock_(Timestamp()),
-                 registry_({}, parser_, rdf_, verifier_, store_, clock_) {}
+  public:
+    Pipeline()
+        : rdf_(testing::RdfWorld()),
+          verifier_({TrustMode::kCompat, nullptr}),
+          clock_(Timestamp()),
+          registry_({}, parser_, rdf_, verifier_, store_, clock_) {}
     Result<SubmitResult> Submit(const std::string& document, Timestamp now) {
         clock_.Set(now);
         return registry_.Submit(document);
     }
     Registry& registry() { return registry_; }
 
-private:
+  private:
     xmlsec::XmlMetadataParser parser_;
     redland::RaptorRdfChecker rdf_;
     xmlsec::XmldsigVerifier verifier_;
@@ -81,7 +85,8 @@ TEST(RegistryFixturesTest, EveryFixtureIsAcceptedOrRejectedAsItsNameSays) {
     const auto expectations = MetadataLibExpectations();
     size_t signed_accepted = 0, invalid_rejected = 0, unsigned_rejected = 0;
     for (const auto& dir : {"metadata-lib", "marketplace-server", "client", "production"}) {
-        for (const auto& f : std::filesystem::directory_iterator(testing::StratusLabFixtures() / dir)) {
+        for (const auto& f :
+             std::filesystem::directory_iterator(testing::StratusLabFixtures() / dir)) {
             if (f.path().extension() != ".xml") continue;
             const std::string name = f.path().filename().string();
             const auto documents = testing::SplitListing(testing::ReadFile(f.path()));
@@ -97,7 +102,8 @@ TEST(RegistryFixturesTest, EveryFixtureIsAcceptedOrRejectedAsItsNameSays) {
                 if (std::string(dir) == "metadata-lib" && expected != expectations.end() &&
                     expected->second.step != "ok") {
                     ASSERT_FALSE(result.ok()) << where;
-                    EXPECT_NE(result.status().message().find(expected->second.message), std::string::npos)
+                    EXPECT_NE(result.status().message().find(expected->second.message),
+                              std::string::npos)
                         << where << ": " << result.status().message();
                     ++invalid_rejected;
                 } else if (name == "valid.xml" || name == "valid-minimal-empty-endorsement.xml") {
@@ -107,7 +113,8 @@ TEST(RegistryFixturesTest, EveryFixtureIsAcceptedOrRejectedAsItsNameSays) {
                 } else if (!is_signed) {
                     ASSERT_FALSE(result.ok()) << where;
                     const std::string& m = result.status().message();
-                    EXPECT_TRUE(m == "no signature" || m.find("has no ds:SignedInfo") != std::string::npos)
+                    EXPECT_TRUE(m == "no signature" ||
+                                m.find("has no ds:SignedInfo") != std::string::npos)
                         << where << ": " << m;
                     ++unsigned_rejected;
                 } else {
@@ -119,9 +126,11 @@ TEST(RegistryFixturesTest, EveryFixtureIsAcceptedOrRejectedAsItsNameSays) {
                     if (valid && *valid <= *created) {
                         // Expired when signed (valid-expired-signature, valid-indate-older):
                         // accepted as the original did, listed as expired.
-                        EXPECT_EQ(result->entry.StatusAt(*created + 60), EntryStatus::kExpired) << where;
+                        EXPECT_EQ(result->entry.StatusAt(*created + 60), EntryStatus::kExpired)
+                            << where;
                     } else if (valid) {
-                        EXPECT_LT(*created + 60, *valid) << where << ": the clock is not inside the validity";
+                        EXPECT_LT(*created + 60, *valid)
+                            << where << ": the clock is not inside the validity";
                     }
                     ++signed_accepted;
                 }
@@ -132,20 +141,22 @@ TEST(RegistryFixturesTest, EveryFixtureIsAcceptedOrRejectedAsItsNameSays) {
     // see the next test), 2 metadata-lib, 1 client resource, 3 production.
     EXPECT_EQ(signed_accepted, 17u);
     EXPECT_GE(invalid_rejected, 31u);
-    std::printf("signed accepted: %zu, invalid rejected: %zu, unsigned rejected: %zu\n", signed_accepted,
-                invalid_rejected, unsigned_rejected);
+    std::printf("signed accepted: %zu, invalid rejected: %zu, unsigned rejected: %zu\n",
+                signed_accepted, invalid_rejected, unsigned_rejected);
 }
 
 TEST(RegistryFixturesTest, TheSpecialCharactersDocumentIsValidAndItsNameIsHistory) {
     // StratusLab named it "invalid" because its quotes once broke the server's
     // JSON listing (testCreatesValidJson); the document and signature are valid.
     const std::string doc =
-        testing::ReadFile(testing::StratusLabFixtures() / "marketplace-server/invalid-special-characters-signature.xml");
+        testing::ReadFile(testing::StratusLabFixtures() /
+                          "marketplace-server/invalid-special-characters-signature.xml");
     Pipeline pipeline;
     auto result = pipeline.Submit(doc, *EndorsementCreated(doc) + 60);
     ASSERT_TRUE(result.ok()) << result.status().ToString();
-    EXPECT_NE(result->entry.metadata.description.find("\"/home/globu/gt5/gt5.0.4-all-source-installer\""),
-              std::string::npos);
+    EXPECT_NE(
+        result->entry.metadata.description.find("\"/home/globu/gt5/gt5.0.4-all-source-installer\""),
+        std::string::npos);
 }
 
 TEST(RegistryFixturesTest, ServerFixturesReplayTheNewerThanLatestRule) {
@@ -156,10 +167,11 @@ TEST(RegistryFixturesTest, ServerFixturesReplayTheNewerThanLatestRule) {
     const Timestamp now = *Timestamp::Parse("2014-03-08T14:30:00Z");
     ASSERT_TRUE(pipeline.Submit(load("valid-indate-signature.xml"), now).ok());        // 14:10:40
     ASSERT_TRUE(pipeline.Submit(load("valid-indate-newer-signature.xml"), now).ok());  // 14:23:18
-    auto older = pipeline.Submit(load("valid-indate-older-signature.xml"), now);        // 14:15:05
+    auto older = pipeline.Submit(load("valid-indate-older-signature.xml"), now);       // 14:15:05
     ASSERT_FALSE(older.ok());
     EXPECT_NE(older.status().message().find("older than latest entry"), std::string::npos);
-    auto deprecated_older = pipeline.Submit(load("valid-indate-deprecated-signature.xml"), now);  // 14:10:17
+    auto deprecated_older =
+        pipeline.Submit(load("valid-indate-deprecated-signature.xml"), now);  // 14:10:17
     EXPECT_FALSE(deprecated_older.ok());
     auto again = pipeline.Submit(load("valid-indate-newer-signature.xml"), now);
     ASSERT_TRUE(again.ok());
@@ -171,8 +183,8 @@ TEST(RegistryFixturesTest, ServerFixturesReplayTheNewerThanLatestRule) {
 
 TEST(RegistryFixturesTest, ProductionEntriesAreRefusedInStrictModeWithoutTheirCa) {
     // Their GRID-FR CA is not in the test PKI: strict mode says so.
-    const std::string doc =
-        testing::ReadFile(testing::StratusLabFixtures() / "production/LHfKVPoHcv4oMirHU0KuOQc-TvI.entry.xml");
+    const std::string doc = testing::ReadFile(testing::StratusLabFixtures() /
+                                              "production/LHfKVPoHcv4oMirHU0KuOQc-TvI.entry.xml");
     auto trust = xmlsec::TrustStore::Open({testing::TestPki() / "ca", {}, 60, 60, 4096});
     ASSERT_TRUE(trust.ok()) << trust.status().ToString();
     xmlsec::XmlMetadataParser parser;

@@ -1,12 +1,6 @@
 // Durability of the real server process: kill -9 while clients upload, restart,
 // and every upload that got 201 is there, byte for byte; nothing partial is
 // visible. Also a graceful SIGTERM stop under load.
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
-#include <signal.h>
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,6 +8,12 @@
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
 
 #include "client/http_client.hpp"
 #include "registry/clock.hpp"
@@ -31,7 +31,7 @@ struct Acknowledged {
 };
 
 class CrashRecoveryTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         const Timestamp now = SystemClock().Now();
         for (size_t i = 0; i < kDocuments; ++i) {
@@ -48,7 +48,8 @@ protected:
 
     // Uploads documents from `threads` clients until the documents run out or
     // a request fails (the server went away). Returns what got 201.
-    std::vector<Acknowledged> UploadUntilFailure(const testing::ServerProcess& server, int threads) {
+    std::vector<Acknowledged> UploadUntilFailure(const testing::ServerProcess& server,
+                                                 int threads) {
         std::atomic<size_t> next{0};
         std::mutex mu;
         std::vector<Acknowledged> acked;
@@ -59,7 +60,8 @@ protected:
                 options.timeout_seconds = 10;
                 client::HttpClient client(options);
                 for (size_t i = next++; i < documents_.size(); i = next++) {
-                    auto r = client.Post(server.url("metadata"), "application/rdf+xml", documents_[i]);
+                    auto r =
+                        client.Post(server.url("metadata"), "application/rdf+xml", documents_[i]);
                     if (!r.ok()) return;
                     if (r->status == 201) {
                         std::lock_guard lock(mu);
@@ -72,7 +74,8 @@ protected:
         return acked;
     }
 
-    void ExpectEverythingReadable(const testing::ServerProcess& server, const std::vector<Acknowledged>& acked) {
+    void ExpectEverythingReadable(const testing::ServerProcess& server,
+                                  const std::vector<Acknowledged>& acked) {
         client::HttpClient client;
         for (const auto& a : acked) {
             const std::string path = a.location.substr(a.location.find("/metadata/") + 1);
@@ -93,10 +96,13 @@ protected:
             for (const auto& e : body["entries"]) {
                 auto doc = client.Get(e["url"].get<std::string>());
                 ASSERT_EQ(doc->status, 200);
-                EXPECT_NE(std::find(documents_.begin(), documents_.end(), doc->body), documents_.end());
+                EXPECT_NE(std::find(documents_.begin(), documents_.end(), doc->body),
+                          documents_.end());
                 ++listed;
             }
-            next = body["next"].is_null() ? "" : body["next"].get<std::string>().substr(server.url().size());
+            next = body["next"].is_null()
+                       ? ""
+                       : body["next"].get<std::string>().substr(server.url().size());
         }
         auto health = nlohmann::json::parse(client.Get(server.url("health"))->body);
         EXPECT_EQ(health["entries"].get<size_t>(), listed);
@@ -120,11 +126,14 @@ TEST_F(CrashRecoveryTest, KillNineLosesNoAcknowledgedUpload) {
         killer.join();
     }
     std::printf("kill -9 after %zu acknowledged uploads of %zu\n", acked.size(), kDocuments);
-    ASSERT_GT(acked.size(), 10u) << "the server accepted too little before the kill to test anything";
-    ASSERT_LT(acked.size(), kDocuments) << "the kill came after the last upload; nothing was interrupted";
+    ASSERT_GT(acked.size(), 10u)
+        << "the server accepted too little before the kill to test anything";
+    ASSERT_LT(acked.size(), kDocuments)
+        << "the kill came after the last upload; nothing was interrupted";
     testing::ServerProcess restarted(dir_.path(), Settings());
     ExpectEverythingReadable(restarted, acked);
-    const std::string check = "sqlite3 " + (dir_ / "marketplace.db").string() + " 'PRAGMA integrity_check' | grep -qx ok";
+    const std::string check =
+        "sqlite3 " + (dir_ / "marketplace.db").string() + " 'PRAGMA integrity_check' | grep -qx ok";
     EXPECT_EQ(std::system(check.c_str()), 0);
 }
 

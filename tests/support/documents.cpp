@@ -1,11 +1,11 @@
 #include "tests/support/documents.hpp"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
+
+#include <openssl/evp.h>
 
 #include "registry/identifier.hpp"
 #include "tests/support/paths.hpp"
@@ -29,10 +29,14 @@ std::string Digest(const EVP_MD* md, const std::string& data) {
 std::string Escape(const std::string& text) {
     std::string out;
     for (char c : text) {
-        if (c == '&') out += "&amp;";
-        else if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else out.push_back(c);
+        if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else
+            out.push_back(c);
     }
     return out;
 }
@@ -51,7 +55,8 @@ const xmlsec::SigningKey& KeyOf(const std::string& endorser) {
     const auto pki = TestPki();
     std::vector<std::filesystem::path> chain;
     if (endorser == "carol") chain.push_back(pki / "intermediate.pem");
-    auto key = xmlsec::SigningKey::FromPem(pki / (endorser + ".key"), pki / (endorser + ".pem"), chain);
+    auto key =
+        xmlsec::SigningKey::FromPem(pki / (endorser + ".key"), pki / (endorser + ".pem"), chain);
     if (!key.ok()) Die("cannot load key of " + endorser + ": " + key.status().message());
     return keys.emplace(endorser, std::move(key).value()).first->second;
 }
@@ -70,31 +75,59 @@ std::string UnsignedDocument(const DocumentSpec& s, Timestamp created) {
     std::string doc =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
-        "xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:slreq=\"http://mp.stratuslab.eu/slreq#\" "
-        "xmlns:slterms=\"http://mp.stratuslab.eu/slterms#\" xml:base=\"http://mp.stratuslab.eu/\">\n"
-        "  <rdf:Description rdf:about=\"#" + id + "\">\n"
-        "    <dcterms:identifier>" + id + "</dcterms:identifier>\n"
-        "    <slreq:bytes>" + std::to_string(s.image.size()) + "</slreq:bytes>\n";
-    const std::pair<const char*, const EVP_MD*> digests[] = {
-        {"MD5", EVP_md5()}, {"SHA-1", EVP_sha1()}, {"SHA-256", EVP_sha256()}, {"SHA-512", EVP_sha512()}};
+        "xmlns:dcterms=\"http://purl.org/dc/terms/\" "
+        "xmlns:slreq=\"http://mp.stratuslab.eu/slreq#\" "
+        "xmlns:slterms=\"http://mp.stratuslab.eu/slterms#\" "
+        "xml:base=\"http://mp.stratuslab.eu/\">\n"
+        "  <rdf:Description rdf:about=\"#" +
+        id +
+        "\">\n"
+        "    <dcterms:identifier>" +
+        id +
+        "</dcterms:identifier>\n"
+        "    <slreq:bytes>" +
+        std::to_string(s.image.size()) + "</slreq:bytes>\n";
+    const std::pair<const char*, const EVP_MD*> digests[] = {{"MD5", EVP_md5()},
+                                                             {"SHA-1", EVP_sha1()},
+                                                             {"SHA-256", EVP_sha256()},
+                                                             {"SHA-512", EVP_sha512()}};
     for (const auto& [name, md] : digests) {
-        doc += "    <slreq:checksum rdf:parseType=\"Resource\"><slreq:algorithm>" + std::string(name) +
-               "</slreq:algorithm><slreq:value>" + Digest(md, s.image) + "</slreq:value></slreq:checksum>\n";
+        doc += "    <slreq:checksum rdf:parseType=\"Resource\"><slreq:algorithm>" +
+               std::string(name) + "</slreq:algorithm><slreq:value>" + Digest(md, s.image) +
+               "</slreq:value></slreq:checksum>\n";
     }
-    doc += "    <slreq:endorsement rdf:parseType=\"Resource\"/>\n"
-           "    <dcterms:type>base</dcterms:type>\n"
-           "    <slterms:kind>machine</slterms:kind>\n"
-           "    <slterms:os>" + Escape(s.os) + "</slterms:os>\n"
-           "    <slterms:os-version>" + Escape(s.os_version) + "</slterms:os-version>\n"
-           "    <slterms:os-arch>" + Escape(s.os_arch) + "</slterms:os-arch>\n"
-           "    <dcterms:format>qcow2</dcterms:format>\n"
-           "    <slterms:location>" + Escape(s.location) + "</slterms:location>\n"
-           "    <dcterms:created>" + created.ToString() + "</dcterms:created>\n"
-           "    <dcterms:valid>" + valid.ToString() + "</dcterms:valid>\n"
-           "    <dcterms:title>" + Escape(s.title) + "</dcterms:title>\n"
-           "    <dcterms:description>" + Escape(s.description) + "</dcterms:description>\n";
-    if (!s.tag.empty()) doc += "    <dcterms:alternative>" + Escape(s.tag) + "</dcterms:alternative>\n";
-    if (s.deprecated) doc += "    <slterms:deprecated>" + Escape(*s.deprecated) + "</slterms:deprecated>\n";
+    doc +=
+        "    <slreq:endorsement rdf:parseType=\"Resource\"/>\n"
+        "    <dcterms:type>base</dcterms:type>\n"
+        "    <slterms:kind>machine</slterms:kind>\n"
+        "    <slterms:os>" +
+        Escape(s.os) +
+        "</slterms:os>\n"
+        "    <slterms:os-version>" +
+        Escape(s.os_version) +
+        "</slterms:os-version>\n"
+        "    <slterms:os-arch>" +
+        Escape(s.os_arch) +
+        "</slterms:os-arch>\n"
+        "    <dcterms:format>qcow2</dcterms:format>\n"
+        "    <slterms:location>" +
+        Escape(s.location) +
+        "</slterms:location>\n"
+        "    <dcterms:created>" +
+        created.ToString() +
+        "</dcterms:created>\n"
+        "    <dcterms:valid>" +
+        valid.ToString() +
+        "</dcterms:valid>\n"
+        "    <dcterms:title>" +
+        Escape(s.title) +
+        "</dcterms:title>\n"
+        "    <dcterms:description>" +
+        Escape(s.description) + "</dcterms:description>\n";
+    if (!s.tag.empty())
+        doc += "    <dcterms:alternative>" + Escape(s.tag) + "</dcterms:alternative>\n";
+    if (s.deprecated)
+        doc += "    <slterms:deprecated>" + Escape(*s.deprecated) + "</slterms:deprecated>\n";
     doc += "  </rdf:Description>\n</rdf:RDF>\n";
     return doc;
 }
@@ -111,7 +144,8 @@ std::string SignAs(const std::string& endorser, const std::string& document, Tim
     return std::move(signed_doc).value();
 }
 
-std::string SignedDocument(const std::string& endorser, const DocumentSpec& spec, Timestamp created) {
+std::string SignedDocument(const std::string& endorser, const DocumentSpec& spec,
+                           Timestamp created) {
     return SignAs(endorser, UnsignedDocument(spec, created), created);
 }
 

@@ -33,7 +33,8 @@ std::string SignAs(const std::string& endorser, const std::string& document, Tim
                    std::optional<xmlsec::SignatureProfile> profile = std::nullopt);
 
 /// UnsignedDocument + SignAs.
-std::string SignedDocument(const std::string& endorser, const DocumentSpec& spec, Timestamp created);
+std::string SignedDocument(const std::string& endorser, const DocumentSpec& spec,
+                           Timestamp created);
 
 /// The endorser's email in the test PKI.
 std::string EmailOf(const std::string& endorser);

@@ -1,10 +1,10 @@
 // main() for tests that use libxml2/xmlsec or Raptor: initialises them once,
 // as marketplace-server's main does, then runs the tests.
-#include <gtest/gtest.h>
-
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+
+#include <gtest/gtest.h>
 
 #include "client/http_client.hpp"
 #include "registry/redland/world.hpp"

@@ -1,24 +1,26 @@
 #include "tests/support/server_process.hpp"
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "tests/support/paths.hpp"
 
 namespace mkt::testing {
 
-ServerProcess::ServerProcess(const std::filesystem::path& work_dir, std::vector<std::string> settings) {
+ServerProcess::ServerProcess(const std::filesystem::path& work_dir,
+                             std::vector<std::string> settings) {
     const auto binary = BinaryDir() / "server/marketplace-server";
     const auto port_file = work_dir / "server.port";
     std::filesystem::remove(port_file);
-    std::vector<std::string> args = {binary.string(), "--port-file", port_file.string(), "--set", "http.port=0"};
+    std::vector<std::string> args = {binary.string(), "--port-file", port_file.string(), "--set",
+                                     "http.port=0"};
     for (auto& s : settings) {
         args.push_back("--set");
         args.push_back(std::move(s));

@@ -2,16 +2,16 @@
 // tests that must kill it (crash recovery) or stop it with a signal.
 #pragma once
 
-#include <sys/types.h>
-
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 namespace mkt::testing {
 
 class ServerProcess {
-public:
+  public:
     /// Starts <build>/server/marketplace-server with `settings` ("key=value",
     /// each passed as --set) on port 0, and waits until it listens. Aborts the
     /// test binary when it does not start within 20 s.
@@ -26,7 +26,7 @@ public:
     int Signal(int signal);
     bool running() const { return pid_ > 0; }
 
-private:
+  private:
     pid_t pid_ = -1;
     uint16_t port_ = 0;
 };

@@ -44,7 +44,8 @@ std::string TestServer::url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(app_->port()) + "/" + path;
 }
 
-client::HttpResponse TestServer::Upload(const std::string& document, const std::string& content_type) {
+client::HttpResponse TestServer::Upload(const std::string& document,
+                                        const std::string& content_type) {
     auto r = client_.Post(url("metadata"), content_type, document);
     if (!r.ok()) Die(r.status().ToString());
     return std::move(r).value();

@@ -1,7 +1,7 @@
 // TestServer: the real server (App: real store, verifier, HTTP on an
 // ephemeral loopback port) inside the test process, with a ManualClock.
-// Needs the mkt_library_main test main. Defaults: SQLite in a fresh temporary directory, strict trust against the
-// test PKI (with its endorser list), access log off.
+// Needs the mkt_library_main test main. Defaults: SQLite in a fresh temporary directory, strict
+// trust against the test PKI (with its endorser list), access log off.
 #pragma once
 
 #include <memory>
@@ -16,9 +16,10 @@
 namespace mkt::testing {
 
 class TestServer {
-public:
+  public:
     /// `overrides` are "key=value" configuration settings applied last.
-    explicit TestServer(std::vector<std::string> overrides = {}, Timestamp now = SystemClock().Now());
+    explicit TestServer(std::vector<std::string> overrides = {},
+                        Timestamp now = SystemClock().Now());
     ~TestServer();
 
     std::string url(const std::string& path = "") const;  // "http://127.0.0.1:<port>/" + path
@@ -28,10 +29,11 @@ public:
     const TempDir& dir() const { return dir_; }
 
     /// POSTs a document as application/rdf+xml.
-    client::HttpResponse Upload(const std::string& document, const std::string& content_type = "application/rdf+xml");
+    client::HttpResponse Upload(const std::string& document,
+                                const std::string& content_type = "application/rdf+xml");
     client::HttpResponse Get(const std::string& path, const std::string& accept = "");
 
-private:
+  private:
     TempDir dir_;
     ManualClock clock_;
     std::unique_ptr<server::App> app_;

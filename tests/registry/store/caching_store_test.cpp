@@ -14,21 +14,26 @@ namespace {
 
 // Owns the wrapped store so the suite can treat the pair as one EntryStore.
 class CachedMemoryStore final : public EntryStore {
-public:
+  public:
     explicit CachedMemoryStore(size_t budget) : cache_(memory_, budget) {}
     Result<PutOutcome> Put(Entry& e) override { return cache_.Put(e); }
     Result<Entry> Get(const EntryKey& k) const override { return cache_.Get(k); }
-    Result<std::optional<Timestamp>> LatestCreated(const std::string& i, const std::string& e) const override {
+    Result<std::optional<Timestamp>> LatestCreated(const std::string& i,
+                                                   const std::string& e) const override {
         return cache_.LatestCreated(i, e);
     }
     Result<EntryPage> List(const EntryQuery& q) const override { return cache_.List(q); }
     Result<std::vector<EndorserSummary>> Endorsers() const override { return cache_.Endorsers(); }
-    Result<std::vector<std::string>> Tags(const std::string& e) const override { return cache_.Tags(e); }
-    Result<std::vector<Entry>> ChangesSince(int64_t s, size_t l) const override { return cache_.ChangesSince(s, l); }
+    Result<std::vector<std::string>> Tags(const std::string& e) const override {
+        return cache_.Tags(e);
+    }
+    Result<std::vector<Entry>> ChangesSince(int64_t s, size_t l) const override {
+        return cache_.ChangesSince(s, l);
+    }
     Result<StoreStats> Stats() const override { return cache_.Stats(); }
     const store::CachingEntryStore& cache() const { return cache_; }
 
-private:
+  private:
     store::MemoryEntryStore memory_;
     store::CachingEntryStore cache_;
 };
@@ -39,7 +44,8 @@ struct CachedMemoryFactory {
     }
 };
 
-INSTANTIATE_TYPED_TEST_SUITE_P(CachedMemory, EntryStoreConformance, ::testing::Types<CachedMemoryFactory>);
+INSTANTIATE_TYPED_TEST_SUITE_P(CachedMemory, EntryStoreConformance,
+                               ::testing::Types<CachedMemoryFactory>);
 
 // A test entry with a document of realistic size (eviction is by bytes).
 Entry NewEntry(int i) {
