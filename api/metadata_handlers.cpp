@@ -2,7 +2,6 @@
 
 #include "api/handlers.hpp"
 #include "api/listing_query.hpp"
-#include "http/error_body.hpp"
 #include "http/multipart.hpp"
 #include "http/negotiation.hpp"
 #include "mappers/native_json.hpp"
@@ -87,9 +86,7 @@ Result<Response> UploadEntry(const ApiContext& ctx, Request& req) {
                            mappers::SubmitToJson(result.entry, result.created, links));
     } else if (type == "application/xml") {
         r = Response::Make(status, "application/xml; charset=utf-8",
-                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<entry created=\"" +
-                               std::string(result.created ? "true" : "false") + "\" url=\"" +
-                               http::XmlEscape(url) + "\"/>\n");
+                           mappers::SubmitToXml(result.entry.key, result.created, url));
     } else {
         r = Response::Make(
             status, "text/plain; charset=utf-8",

@@ -18,7 +18,4 @@ using ErrorRenderer = std::function<Response(const Request&, const Status&, int 
 
 Response RenderNativeError(const Request& request, const Status& status, int http_status);
 
-/// Escapes text for XML content and attribute values.
-std::string XmlEscape(std::string_view text);
-
 }  // namespace mkt::http

@@ -140,6 +140,15 @@ std::string TagsToJson(std::string_view email, const std::vector<std::string>& t
     return Dump(json{{"email", std::string(email)}, {"tags", tags}}) + "\n";
 }
 
+std::string ErrorToJson(const Status& status, int http_status, std::string_view request_id) {
+    return Dump(json{{"error",
+                      {{"status", http_status},
+                       {"code", StatusCodeName(status.code())},
+                       {"message", status.message()},
+                       {"request_id", std::string(request_id)}}}}) +
+           "\n";
+}
+
 std::string SubmitToJson(const Entry& entry, bool created, const LinkContext& context) {
     return Dump(json{{"created", created},
                      {"url", EntryUrl(entry.key, context.base_url)},

@@ -11,6 +11,7 @@
 
 #include "registry/entry.hpp"
 #include "registry/entry_store.hpp"
+#include "registry/status.hpp"
 
 namespace mkt::mappers {
 
@@ -33,6 +34,9 @@ std::string EndorsersToJson(const std::vector<EndorserSummary>& endorsers,
                             const LinkContext& context);
 
 std::string TagsToJson(std::string_view email, const std::vector<std::string>& tags);
+
+/// {"error": {"status", "code", "message", "request_id"}}.
+std::string ErrorToJson(const Status& status, int http_status, std::string_view request_id);
 
 /// The upload answer: {"created": bool, "url", "entry": {...}}.
 std::string SubmitToJson(const Entry& entry, bool created, const LinkContext& context);

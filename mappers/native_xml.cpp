@@ -1,9 +1,8 @@
 #include "mappers/native_xml.hpp"
 
 namespace mkt::mappers {
-namespace {
 
-std::string Escape(std::string_view text) {
+std::string XmlEscape(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (char c : text) {
@@ -27,6 +26,8 @@ std::string Escape(std::string_view text) {
     return out;
 }
 
+namespace {
+
 struct SparqlRow {
     std::vector<std::pair<std::string, std::string>> bindings;
 };
@@ -41,7 +42,7 @@ std::string SparqlResults(const std::vector<std::string>& variables,
     for (const auto& row : rows) {
         out += "  <result>\n";
         for (const auto& [name, value] : row.bindings) {
-            out += "    <binding name=\"" + name + "\"><literal>" + Escape(value) +
+            out += "    <binding name=\"" + name + "\"><literal>" + XmlEscape(value) +
                    "</literal></binding>\n";
         }
         out += "  </result>\n";
@@ -69,7 +70,7 @@ std::string PageToXml(const EntryPage& page, std::string_view next_url) {
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata total=\"" +
                       std::to_string(page.total) + "\" count=\"" +
                       std::to_string(page.entries.size()) + "\"";
-    if (!next_url.empty()) out += " next=\"" + Escape(next_url) + "\"";
+    if (!next_url.empty()) out += " next=\"" + XmlEscape(next_url) + "\"";
     out += ">\n";
     for (const Entry& e : page.entries) {
         out += WithoutXmlDeclaration(e.document);
@@ -89,6 +90,21 @@ std::string EndorsersToXml(const std::vector<EndorserSummary>& endorsers) {
                          {"latest", e.latest_created.ToString()}}});
     }
     return SparqlResults({"email", "subject", "issuer", "entries", "latest"}, rows);
+}
+
+std::string SubmitToXml(const EntryKey& key, bool created, std::string_view url) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<entry created=\"" +
+           std::string(created ? "true" : "false") + "\" identifier=\"" +
+           XmlEscape(key.identifier) + "\" email=\"" + XmlEscape(key.email) +
+           "\" endorsement-created=\"" + key.created.ToString() + "\" url=\"" + XmlEscape(url) +
+           "\"/>\n";
+}
+
+std::string ErrorToXml(const Status& status, int http_status, std::string_view request_id) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error status=\"" +
+           std::to_string(http_status) + "\" code=\"" + std::string(StatusCodeName(status.code())) +
+           "\" request-id=\"" + XmlEscape(request_id) + "\">" + XmlEscape(status.message()) +
+           "</error>\n";
 }
 
 std::string TagsToXml(const std::vector<std::string>& tags) {

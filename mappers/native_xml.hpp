@@ -13,6 +13,7 @@
 
 #include "registry/entry.hpp"
 #include "registry/entry_store.hpp"
+#include "registry/status.hpp"
 
 namespace mkt::mappers {
 
@@ -21,6 +22,16 @@ std::string PageToXml(const EntryPage& page, std::string_view next_url);
 std::string EndorsersToXml(const std::vector<EndorserSummary>& endorsers);
 
 std::string TagsToXml(const std::vector<std::string>& tags);
+
+/// `<entry created="true|false" url="..."/>`: the XML answer to an upload.
+std::string SubmitToXml(const EntryKey& key, bool created, std::string_view url);
+
+/// `<error status="..." code="..." request-id="...">message</error>` (escaped;
+/// the StratusLab original forgot to escape).
+std::string ErrorToXml(const Status& status, int http_status, std::string_view request_id);
+
+/// Escapes text for XML content and attribute values.
+std::string XmlEscape(std::string_view text);
 
 /// The document without a leading BOM, XML declaration and whitespace.
 std::string_view WithoutXmlDeclaration(std::string_view document);
