@@ -41,14 +41,18 @@ Result<std::string> UploadedDocument(Request& req) {
                       "or as a file in multipart/form-data");
 }
 
-Response EntryResponse(const ApiContext& ctx, const Request& req, const Entry& entry,
-                       const std::string& type) {
+// One entry as its signed original (shared with the entry cache, not copied)
+// or as the JSON view.
+Response EntryResponse(const ApiContext& ctx, const Request& req,
+                       const std::shared_ptr<const Entry>& entry, const std::string& type) {
     if (type == "application/json") {
         return Response::Make(200, "application/json",
-                              mappers::EntryToJson(entry, Links(ctx, req)));
+                              mappers::EntryToJson(*entry, Links(ctx, req)));
     }
-    Response r = Response::Make(200, "application/rdf+xml", entry.document);
-    r.headers.Set("Content-Disposition", "attachment; filename=" + entry.key.identifier + ".xml");
+    Response r;
+    r.headers.Add("Content-Type", "application/rdf+xml");
+    r.shared_body = std::shared_ptr<const std::string>(entry, &entry->document);
+    r.headers.Add("Content-Disposition", "attachment; filename=" + entry->key.identifier + ".xml");
     return r;
 }
 
@@ -117,15 +121,24 @@ Result<Response> ListEntries(const ApiContext& ctx, Request& req) {
     return ListingResponse(ctx, req, page, query, *type);
 }
 
+namespace {
+
+const std::vector<std::string>& EntryOffers() {
+    static const std::vector<std::string> offers = {"application/rdf+xml", "application/json"};
+    return offers;
+}
+
+}  // namespace
+
 Result<Response> GetEntry(const ApiContext& ctx, Request& req) {
-    const std::vector<std::string> offers = {"application/rdf+xml", "application/json"};
+    const std::vector<std::string>& offers = EntryOffers();
     auto type = http::Negotiate(req, offers);
     if (!type) return NotAcceptable(offers);
     MKT_ASSIGN_OR_RETURN(Timestamp created, Timestamp::Parse(req.Param("created")));
     EntryKey key{req.Param("identifier"), req.Param("email"), created};
-    MKT_ASSIGN_OR_RETURN(Entry entry, ctx.registry.Get(key));
+    MKT_ASSIGN_OR_RETURN(std::shared_ptr<const Entry> entry, ctx.registry.GetShared(key));
     const std::string etag =
-        "\"" + std::to_string(entry.seq) + (*type == "application/json" ? "j\"" : "x\"");
+        "\"" + std::to_string(entry->seq) + (*type == "application/json" ? "j\"" : "x\"");
     if (req.headers.Get("If-None-Match") == etag) {
         Response not_modified;
         not_modified.status = 304;
@@ -133,24 +146,25 @@ Result<Response> GetEntry(const ApiContext& ctx, Request& req) {
         return not_modified;
     }
     Response r = EntryResponse(ctx, req, entry, *type);
-    r.headers.Set("ETag", etag);
+    r.headers.Add("ETag", etag);
     // The signed original never changes; its status (valid/expired) is in the JSON view.
-    r.headers.Set("Cache-Control",
+    r.headers.Add("Cache-Control",
                   *type == "application/json" ? "no-cache" : "public, max-age=86400");
-    r.headers.Set("Vary", "Accept");
+    r.headers.Add("Vary", "Accept");
     return r;
 }
 
 Result<Response> GetTaggedEntry(const ApiContext& ctx, Request& req) {
-    const std::vector<std::string> offers = {"application/rdf+xml", "application/json"};
+    const std::vector<std::string>& offers = EntryOffers();
     auto type = http::Negotiate(req, offers);
     if (!type) return NotAcceptable(offers);
     std::string tag = req.Param("tag");
     if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
         tag = tag.substr(1, tag.size() - 2);
-    MKT_ASSIGN_OR_RETURN(Entry entry, ctx.registry.FindByTag(req.Param("email"), tag));
+    MKT_ASSIGN_OR_RETURN(Entry found, ctx.registry.FindByTag(req.Param("email"), tag));
+    auto entry = std::make_shared<const Entry>(std::move(found));
     Response r = EntryResponse(ctx, req, entry, *type);
-    r.headers.Set("Content-Location", mappers::EntryUrl(entry.key, req.context.base_url));
+    r.headers.Set("Content-Location", mappers::EntryUrl(entry->key, req.context.base_url));
     r.headers.Set("Cache-Control", "no-cache");
     return r;
 }

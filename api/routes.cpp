@@ -1,8 +1,32 @@
 #include "api/routes.hpp"
 
+#include <charconv>
+
 #include "api/handlers.hpp"
 
 namespace mkt::api {
+
+namespace {
+
+// References for the HTTP benchmarks: the same dispatcher doing no work, and a
+// body of a given size (what the network and the client cost for that size).
+void RegisterBenchmarkRoutes(http::Router& router) {
+    using http::Method;
+    router.Add(Method::kGet, "/_bench/trivial", [](http::Request&) -> Result<http::Response> {
+        return http::Response::Make(200, "text/plain", "ok\n");
+    });
+    router.Add(Method::kGet, "/_bench/bytes/{n}", [](http::Request& req) -> Result<http::Response> {
+        const std::string n = req.Param("n");
+        size_t size = 0;
+        auto [ptr, ec] = std::from_chars(n.data(), n.data() + n.size(), size);
+        if (ec != std::errc() || ptr != n.data() + n.size() || size > (1u << 20)) {
+            return Status::InvalidArgument("/_bench/bytes/{n}: n must be 0..1048576");
+        }
+        return http::Response::Make(200, "application/octet-stream", std::string(size, 'x'));
+    });
+}
+
+}  // namespace
 
 void RegisterNativeApi(http::Router& router, const ApiContext& ctx) {
     using http::Method;
@@ -19,12 +43,7 @@ void RegisterNativeApi(http::Router& router, const ApiContext& ctx) {
     router.Add(Method::kGet, "/endorsers", bind(&ListEndorsers));
     router.Add(Method::kGet, "/endorsers/{email}", bind(&GetEndorserHistory));
     router.Add(Method::kGet, "/endorsers/{email}/tags", bind(&ListEndorserTags));
-    if (ctx.benchmark_routes) {
-        // The reference for HTTP benchmarks: same dispatcher, no work.
-        router.Add(Method::kGet, "/_bench/trivial", [](http::Request&) -> Result<http::Response> {
-            return http::Response::Make(200, "text/plain", "ok\n");
-        });
-    }
+    if (ctx.benchmark_routes) RegisterBenchmarkRoutes(router);
 }
 
 }  // namespace mkt::api

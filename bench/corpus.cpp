@@ -61,4 +61,10 @@ std::vector<CorpusDocument> SignCorpus(size_t count, Timestamp created,
     return corpus;
 }
 
+size_t AverageSize(const std::vector<CorpusDocument>& corpus) {
+    size_t total = 0;
+    for (const auto& d : corpus) total += d.bytes.size();
+    return corpus.empty() ? 0 : total / corpus.size();
+}
+
 }  // namespace mkt::bench

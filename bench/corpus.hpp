@@ -43,4 +43,7 @@ std::vector<CorpusDocument> SignCorpus(size_t count, Timestamp created,
                                        const std::vector<std::string>& endorsers,
                                        const std::string& run_tag, unsigned threads);
 
+/// Mean size of the corpus' signed documents, in bytes (0 for an empty corpus).
+size_t AverageSize(const std::vector<CorpusDocument>& corpus);
+
 }  // namespace mkt::bench

@@ -303,13 +303,15 @@ double Median(std::vector<double> values) {
 }
 
 struct Figures {
-    std::vector<double> trivial, entries;
+    std::vector<double> trivial, entries, same_size;
 };
 
 Result<Figures> Measure(const Options& options, const ServerProcess& server,
-                        const std::filesystem::path& script, const std::filesystem::path& dir) {
+                        const std::filesystem::path& script, const std::filesystem::path& dir,
+                        size_t body_bytes) {
     Wrk wrk(options, server, dir);
     const std::string trivial_url = "/_bench/trivial";
+    const std::string same_size_url = "/_bench/bytes/" + std::to_string(body_bytes);
     const std::string entries_url = "/";   // the script supplies each request's path
     if (std::stoul(options.warmup) > 0) {  // IsDuration: digits first
         MKT_RETURN_IF_ERROR(wrk.Run(trivial_url, options.warmup, std::nullopt).status());
@@ -325,8 +327,14 @@ Result<Figures> Measure(const Options& options, const ServerProcess& server,
         std::printf("round %zu: GET /metadata/{id}/{email}/{created} (%zu entries rotated): %s\n",
                     round, options.entries, FormatWrk(entries).c_str());
         std::fflush(stdout);
+        MKT_ASSIGN_OR_RETURN(WrkResult same_size,
+                             wrk.Run(same_size_url, options.duration, std::nullopt));
+        std::printf("round %zu: GET %s (no work, a body of the entries' mean size): %s\n", round,
+                    same_size_url.c_str(), FormatWrk(same_size).c_str());
+        std::fflush(stdout);
         figures.trivial.push_back(trivial.requests_per_second);
         figures.entries.push_back(entries.requests_per_second);
+        figures.same_size.push_back(same_size.requests_per_second);
     }
     return figures;
 }
@@ -369,7 +377,8 @@ Status RunBenchmark(const Options& options) {
 
     const auto script = dir.path() / "rotate-entries.lua";
     MKT_RETURN_IF_ERROR(WriteRotationScript(script, paths));
-    MKT_ASSIGN_OR_RETURN(Figures figures, Measure(options, *server, script, dir.path()));
+    MKT_ASSIGN_OR_RETURN(Figures figures,
+                         Measure(options, *server, script, dir.path(), AverageSize(corpus)));
     const Status stopped = server->Stop();
 
     const double trivial = Median(figures.trivial), entries = Median(figures.entries);
@@ -377,6 +386,11 @@ Status RunBenchmark(const Options& options) {
     std::printf("GET /_bench/trivial req/s%s: %s\n", how, FormatRate(trivial).c_str());
     std::printf("GET /metadata/{id}/{email}/{created} req/s%s: %s\n", how,
                 FormatRate(entries).c_str());
+    const double same_size = Median(figures.same_size);
+    std::printf(
+        "no-work handler with a body of the entries' size / trivial GET = %.2f (what the body "
+        "alone costs: the ceiling of the ratio below on this machine)\n",
+        same_size / trivial);
     const double ratio = entries / trivial;
     std::printf(
         "entry GET req/s / trivial GET req/s (wrk -t%zu -c%zu -d%s) = %.2f (goal >= %.1f: %s)\n",

@@ -8,7 +8,7 @@
 #include <optional>
 #include <thread>
 
-#include "client/http_client.hpp"
+#include "bench/raw_http.hpp"
 
 namespace mkt::bench {
 namespace {
@@ -42,12 +42,18 @@ std::string Abbreviate(const std::string& body, size_t max = 2000) {
 }
 
 void UploadLoop(Run& run, std::latch& start) {
-    client::HttpClient http;
+    RawHttpConnection http;
+    auto url = ParseHttpUrl(run.url);
+    Status connected = url.ok() ? http.Connect(url->host, url->port) : url.status();
     start.arrive_and_wait();
+    if (!connected.ok()) {
+        run.Fail(connected);
+        return;
+    }
     for (size_t i = run.next++; i < run.documents.size() && !run.failed; i = run.next++) {
         const CorpusDocument& doc = run.documents[i];
         const auto t0 = Clock::now();
-        auto answer = http.Post(run.url, "application/rdf+xml", doc.bytes);
+        auto answer = http.Post(url->path, "application/rdf+xml", doc.bytes);
         run.report.latencies_ms[i] =
             std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         if (!answer.ok()) {
@@ -55,7 +61,7 @@ void UploadLoop(Run& run, std::latch& start) {
                                                 doc.endorser + "): "));
             return;
         }
-        std::string location = answer->Header("Location");
+        std::string location = std::move(answer->location);
         if (answer->status != 201 || location.empty()) {
             run.Fail(Status::Internal("upload " + std::to_string(i) + " (" + doc.endorser +
                                       "): HTTP " + std::to_string(answer->status) +

@@ -1,7 +1,8 @@
 // UploadAll: the HTTP load of the upload benchmarks (POST /metadata).
 //
-// One thread per connection, each with its own HttpClient (libcurl reuses the
-// keep-alive connection); threads take the next document from a shared index,
+// One thread per connection, each with its own keep-alive RawHttpConnection (a
+// lean load generator: the clients share the machine with the server); threads
+// take the next document from a shared index,
 // so `connections` requests are in flight until the corpus is exhausted. The
 // wall time runs from the release of the threads (first send) to the join of the
 // last one (last answer). Every answer must be 201 Created: the first other
@@ -26,7 +27,7 @@ struct UploadReport {
 /// Posts each document once to `metadata_url` as application/rdf+xml.
 /// Errors: kInternal "upload <i> (<endorser>): HTTP <status> <body>" for the first
 /// answer that is not 201 or has no Location; kUnavailable for a transport
-/// failure (from HttpClient). CurlGlobal must be alive.
+/// failure.
 Result<UploadReport> UploadAll(const std::string& metadata_url,
                                const std::vector<CorpusDocument>& documents, unsigned connections);
 

@@ -112,6 +112,7 @@ const std::vector<Key>& Keys() {
         MKT_CHOICE_KEY("store.type", store.type, "sqlite", "memory"),
         MKT_STRING_KEY("store.sqlite.path", store.sqlite_path),
         MKT_CHOICE_KEY("store.sqlite.synchronous", store.sqlite_synchronous, "full", "normal"),
+        MKT_INT_KEY("store.sqlite.group_commit_us", store.group_commit_us, 0, 100000),
         MKT_INT_KEY("store.cache_bytes", store.cache_bytes, 0, size_t{1} << 40),
         MKT_CHOICE_KEY("trust.mode", trust.mode, "strict", "compat"),
         MKT_STRING_KEY("trust.ca_dir", trust.ca_dir),

@@ -25,7 +25,8 @@ struct StoreConfig {
     std::string type = "sqlite";  // sqlite | memory
     std::string sqlite_path = "var/marketplace.db";
     std::string sqlite_synchronous = "full";  // full | normal
-    size_t cache_bytes = 32 << 20;            // entry cache for single-entry reads; 0 = off
+    int group_commit_us = 0;  // the writer waits this long for more uploads to commit together
+    size_t cache_bytes = 32 << 20;  // entry cache for single-entry reads; 0 = off
 };
 
 struct TrustConfig {

@@ -40,9 +40,11 @@ std::string WithTrailingSlash(std::string url) {
 
 std::string NewRequestId() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
-    return buf;
+    static constexpr char kHex[] = "0123456789abcdef";
+    uint64_t value = rng();
+    std::string id(16, '0');
+    for (size_t i = 0; i < 16; ++i, value >>= 4) id[15 - i] = kHex[value & 15];
+    return id;
 }
 
 Dispatcher::Dispatcher(const Router& router, const HttpOptions& options, AccessLog& log)
@@ -125,9 +127,9 @@ Response Dispatcher::Route(Request& request) const {
 }
 
 void Dispatcher::Finish(const Request& request, Response& response) const {
-    response.headers.Set("X-Request-Id", request.context.request_id);
+    response.headers.Add("X-Request-Id", request.context.request_id);
     for (const auto& [name, value] : common_headers_) response.headers.Set(name, value);
-    if (request.method == Method::kHead) response.body.clear();
+    if (request.method == Method::kHead) response.ClearBody();
 }
 
 Response Dispatcher::Handle(Request& request) const {

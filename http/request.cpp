@@ -78,11 +78,12 @@ std::vector<std::string> Request::QueryParams(std::string_view name) const {
     return out;
 }
 
-std::string Request::Param(std::string_view name) const {
+const std::string& Request::Param(std::string_view name) const {
+    static const std::string kNone;
     for (const auto& [k, v] : params) {
         if (k == name) return v;
     }
-    return {};
+    return kNone;
 }
 
 Response Response::Make(int status, std::string content_type, std::string body) {

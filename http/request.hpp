@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,14 +59,23 @@ struct Request {
     std::optional<std::string> QueryParam(std::string_view name) const;
     /// All values of a repeated query parameter.
     std::vector<std::string> QueryParams(std::string_view name) const;
-    std::string Param(std::string_view name) const;
+    /// The bound path parameter, or an empty string.
+    const std::string& Param(std::string_view name) const;
 };
 
 struct Response {
     int status = 200;
     Headers headers;
     std::string body;
+    /// When set, the body instead of `body`: bytes owned elsewhere (e.g. a cached
+    /// entry's signed document), sent without a copy.
+    std::shared_ptr<const std::string> shared_body;
 
+    std::string_view Body() const { return shared_body ? std::string_view(*shared_body) : body; }
+    void ClearBody() {
+        body.clear();
+        shared_body.reset();
+    }
     static Response Make(int status, std::string content_type, std::string body);
 };
 

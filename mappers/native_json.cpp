@@ -152,7 +152,12 @@ std::string ErrorToJson(const Status& status, int http_status, std::string_view 
 std::string SubmitToJson(const Entry& entry, bool created, const LinkContext& context) {
     return Dump(json{{"created", created},
                      {"url", EntryUrl(entry.key, context.base_url)},
-                     {"entry", EntryJson(entry, context)}}) +
+                     {"identifier", entry.key.identifier},
+                     {"email", entry.key.email},
+                     {"endorsement_created", entry.key.created.ToString()},
+                     {"seq", entry.seq},
+                     {"status", EntryStatusName(entry.StatusAt(context.now))},
+                     {"trust_mode", TrustModeName(entry.signer.trust_mode)}}) +
            "\n";
 }
 

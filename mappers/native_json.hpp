@@ -38,7 +38,8 @@ std::string TagsToJson(std::string_view email, const std::vector<std::string>& t
 /// {"error": {"status", "code", "message", "request_id"}}.
 std::string ErrorToJson(const Status& status, int http_status, std::string_view request_id);
 
-/// The upload answer: {"created": bool, "url", "entry": {...}}.
+/// The upload answer: {"created": bool, "url", "identifier", "email",
+/// "endorsement_created", "seq", "status", "trust_mode"} (GET the url for the rest).
 std::string SubmitToJson(const Entry& entry, bool created, const LinkContext& context);
 
 }  // namespace mkt::mappers

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,6 +112,14 @@ class EntryStore {
 
     /// Errors: kNotFound "metadata entry not found: <path>".
     virtual Result<Entry> Get(const EntryKey& key) const = 0;
+
+    /// As Get, but may share an entry the store already holds in memory instead
+    /// of copying it (the entry cache does); entries are immutable, so sharing is
+    /// safe. The default wraps Get.
+    virtual Result<std::shared_ptr<const Entry>> GetShared(const EntryKey& key) const {
+        MKT_ASSIGN_OR_RETURN(Entry entry, Get(key));
+        return std::make_shared<const Entry>(std::move(entry));
+    }
 
     /// Greatest endorsement `created` stored for (identifier, email), if any.
     virtual Result<std::optional<Timestamp>> LatestCreated(const std::string& identifier,

@@ -24,18 +24,42 @@ Result<SubmitResult> Registry::Submit(std::string_view document, SubmitOrigin or
 
     const EntryMetadata& md = parsed->metadata();
     EntryKey key{md.identifier, md.endorsement.email, md.endorsement.created};
-    MKT_ASSIGN_OR_RETURN(std::optional<Entry> same, FindSameOrNewer(key, document));
-    if (same) return SubmitResult{std::move(*same), false};
-    if (origin == SubmitOrigin::kDirectUpload) MKT_RETURN_IF_ERROR(CheckTimeWindow(key));
-
+    if (origin == SubmitOrigin::kDirectUpload) {
+        if (Status window = CheckTimeWindow(key); !window.ok()) {
+            // Outside the window, an identical re-upload or an older entry still
+            // gets its own answer (the rules' order: not older, then the window).
+            MKT_ASSIGN_OR_RETURN(std::optional<Entry> same, FindSameOrNewer(key, document));
+            if (same) return SubmitResult{std::move(*same), false};
+            return window;
+        }
+    }
+    // The store checks "same key" and "not older" atomically with the insert,
+    // so concurrent uploads (and replicas sharing a database) stay correct.
     Entry entry{std::move(key), md, std::move(signer), std::string(document), 0, now};
-    MKT_ASSIGN_OR_RETURN(PutOutcome outcome, store_.Put(entry));
+    MKT_ASSIGN_OR_RETURN(PutOutcome outcome, Store(entry));
     if (outcome == PutOutcome::kUnchanged) {
-        // A concurrent identical upload won the race: report the stored entry.
         MKT_ASSIGN_OR_RETURN(Entry stored, store_.Get(entry.key));
         return SubmitResult{std::move(stored), false};
     }
     return SubmitResult{std::move(entry), true};
+}
+
+Result<PutOutcome> Registry::Store(Entry& entry) {
+    Result<PutOutcome> outcome = store_.Put(entry);
+    if (outcome.ok()) return outcome;
+    const Status& s = outcome.status();
+    if (s.code() == StatusCode::kAlreadyExists) {
+        return Status::AlreadyExists("entry " + entry.key.ToPath() +
+                                     " already exists with different content; entries are "
+                                     "immutable, sign a new endorsement instead");
+    }
+    if (s.code() == StatusCode::kInvalidArgument && s.message().starts_with("older than latest")) {
+        // Say which entry is newer, as the pre-check does.
+        if (auto detailed = FindSameOrNewer(entry.key, entry.document); !detailed.ok()) {
+            return detailed.status();
+        }
+    }
+    return s;
 }
 
 Result<std::optional<Entry>> Registry::FindSameOrNewer(const EntryKey& key,
@@ -76,6 +100,10 @@ Status Registry::CheckTimeWindow(const EntryKey& key) const {
 }
 
 Result<Entry> Registry::Get(const EntryKey& key) const { return store_.Get(key); }
+
+Result<std::shared_ptr<const Entry>> Registry::GetShared(const EntryKey& key) const {
+    return store_.GetShared(key);
+}
 
 Result<EntryPage> Registry::Search(EntryQuery query) const {
     query.now = clock_.Now();

@@ -6,10 +6,14 @@
 //   (same key + same bytes = idempotent re-upload) -> endorsement `created`
 //   inside the window around the clock (direct uploads only) -> store.
 // Nothing is written unless every check passed. Reads go straight to the store.
+// The store repeats the "same key" and "not older" checks inside its write
+// transaction, so concurrent uploads cannot both win; inside the time window the
+// Registry leaves those checks to it alone (one database round trip less).
 // It knows nothing of HTTP; front-ends turn its Status into protocol errors.
 // Thread-safe: one instance serves every request thread.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +50,8 @@ class Registry {
 
     /// Errors: kNotFound.
     Result<Entry> Get(const EntryKey& key) const;
+    /// As Get, without copying an entry the store holds in memory.
+    Result<std::shared_ptr<const Entry>> GetShared(const EntryKey& key) const;
 
     /// Lists with `query.now` set from the clock and the page size clamped to
     /// 1..max_page_size. Errors: kInvalidArgument for a bad cursor.
@@ -68,6 +74,8 @@ class Registry {
     /// Older-than-latest and same-key checks: the stored entry for an identical
     /// re-upload, nothing for a new entry, an error otherwise.
     Result<std::optional<Entry>> FindSameOrNewer(const EntryKey& key, std::string_view bytes) const;
+    /// Store::Put, its refusals worded for the uploader.
+    Result<PutOutcome> Store(Entry& entry);
 
     RegistryOptions options_;
     const DocumentParser& parser_;

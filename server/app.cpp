@@ -49,6 +49,7 @@ Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
     options.synchronous = c.sqlite_synchronous == "full"
                               ? store::SqliteOptions::Synchronous::kFull
                               : store::SqliteOptions::Synchronous::kNormal;
+    options.group_commit_window = std::chrono::microseconds(c.group_commit_us);
     MKT_ASSIGN_OR_RETURN(auto sqlite, store::SqliteEntryStore::Open(path, options));
     return std::unique_ptr<EntryStore>(std::move(sqlite));
 }

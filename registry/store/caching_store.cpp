@@ -43,7 +43,12 @@ CachingEntryStore::Shard& CachingEntryStore::ShardFor(const std::string& key) co
 }
 
 Result<Entry> CachingEntryStore::Get(const EntryKey& key) const {
-    if (shard_budget_ == 0) return inner_.Get(key);
+    MKT_ASSIGN_OR_RETURN(std::shared_ptr<const Entry> shared, GetShared(key));
+    return *shared;
+}
+
+Result<std::shared_ptr<const Entry>> CachingEntryStore::GetShared(const EntryKey& key) const {
+    if (shard_budget_ == 0) return inner_.GetShared(key);
     const std::string cache_key = CacheKey(key);
     Shard& shard = ShardFor(cache_key);
     {
@@ -52,18 +57,16 @@ Result<Entry> CachingEntryStore::Get(const EntryKey& key) const {
         if (it != shard.index.end()) {
             shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
             ++shard.hits;
-            return *it->second->second;
+            return it->second->second;
         }
         ++shard.misses;
     }
-    Result<Entry> loaded = inner_.Get(key);
-    if (!loaded.ok()) return loaded;
-    auto shared = std::make_shared<const Entry>(*loaded);
-    const size_t size = Footprint(*shared);
+    MKT_ASSIGN_OR_RETURN(std::shared_ptr<const Entry> loaded, inner_.GetShared(key));
+    const size_t size = Footprint(*loaded);
     if (size > shard_budget_) return loaded;
     std::lock_guard lock(shard.mu);
     if (shard.index.count(cache_key)) return loaded;  // another thread cached it meanwhile
-    shard.lru.emplace_front(cache_key, std::move(shared));
+    shard.lru.emplace_front(cache_key, loaded);
     shard.index.emplace(cache_key, shard.lru.begin());
     shard.bytes += size;
     while (shard.bytes > shard_budget_ && !shard.lru.empty()) {

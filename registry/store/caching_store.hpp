@@ -26,6 +26,8 @@ class CachingEntryStore final : public EntryStore {
 
     Result<PutOutcome> Put(Entry& entry) override { return inner_.Put(entry); }
     Result<Entry> Get(const EntryKey& key) const override;
+    /// A cached entry is shared, not copied.
+    Result<std::shared_ptr<const Entry>> GetShared(const EntryKey& key) const override;
     Result<std::optional<Timestamp>> LatestCreated(const std::string& identifier,
                                                    const std::string& email) const override {
         return inner_.LatestCreated(identifier, email);

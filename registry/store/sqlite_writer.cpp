@@ -108,8 +108,14 @@ void GroupCommitWriter::Run() {
     }
 }
 
+// Transaction control runs once or twice per upload: prepared once, not re-parsed.
+Status GroupCommitWriter::RunCached(const char* sql) {
+    MKT_ASSIGN_OR_RETURN(Statement statement, db_->Prepare(sql));
+    return statement.Run();
+}
+
 void GroupCommitWriter::CommitBatch(const std::vector<Request*>& batch) {
-    if (Status begin = db_->Exec("BEGIN IMMEDIATE"); !begin.ok()) {
+    if (Status begin = RunCached("BEGIN IMMEDIATE"); !begin.ok()) {
         for (Request* r : batch) r->outcome = begin;
         return;
     }
@@ -117,7 +123,7 @@ void GroupCommitWriter::CommitBatch(const std::vector<Request*>& batch) {
     Status fatal;  // an error after which the transaction cannot continue
     for (size_t i = 0; i < batch.size(); ++i) {
         Request& r = *batch[i];
-        if (fatal.ok()) fatal = db_->Exec("SAVEPOINT put");
+        if (fatal.ok()) fatal = RunCached("SAVEPOINT put");
         if (!fatal.ok()) {
             r.outcome = fatal;
             continue;
@@ -130,10 +136,10 @@ void GroupCommitWriter::CommitBatch(const std::vector<Request*>& batch) {
                                    : r.outcome.status();
             continue;
         }
-        if (!inserted) fatal = db_->Exec("ROLLBACK TO put");
-        if (fatal.ok()) fatal = db_->Exec("RELEASE put");
+        if (!inserted) fatal = RunCached("ROLLBACK TO put");
+        if (fatal.ok()) fatal = RunCached("RELEASE put");
     }
-    if (fatal.ok()) fatal = db_->Exec("COMMIT");
+    if (fatal.ok()) fatal = RunCached("COMMIT");
     if (!fatal.ok()) {
         if (db_->InTransaction()) (void)db_->Exec("ROLLBACK");
         for (Request* r : batch) {

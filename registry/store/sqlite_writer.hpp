@@ -68,6 +68,7 @@ class GroupCommitWriter {
 
     void Run();
     void CommitBatch(const std::vector<Request*>& batch);
+    Status RunCached(const char* sql);
     /// The checks and writes of one Put inside the open transaction; `seq` is set
     /// on insertion.
     Result<PutOutcome> Apply(const Request& request, int64_t& seq);

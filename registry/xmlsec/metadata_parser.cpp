@@ -213,16 +213,20 @@ std::string AlignLinesWithUpload(std::string serialized, const xmlDoc* doc) {
 
 std::string MetadataDocument::UnsignedXml() const {
     if (!signature_) return AlignLinesWithUpload(xml_.Serialize(), xml_.get());
-    auto copy = xml_.Clone();
-    if (!copy.ok()) return {};  // out of memory: the RDF check then reports an empty document
-    // The structure check made the Signature the last element of rdf:RDF; the
-    // copy has the same shape.
-    xmlNode* signature = LastElementChild(copy->root());
-    if (signature && IsElement(signature, kDsigNs, "Signature")) {
-        xmlUnlinkNode(signature);
-        xmlFreeNode(signature);
+    // Serialize with the Signature taken out for the moment and put back at the
+    // same place (a deep copy of the tree would cost more than the serialization).
+    // The document is used by one thread at a time (document.hpp), and the
+    // verifier later finds the very same node.
+    xmlNode* parent = signature_->parent;
+    xmlNode* next = signature_->next;
+    xmlUnlinkNode(signature_);
+    std::string text = AlignLinesWithUpload(xml_.Serialize(), xml_.get());
+    if (next) {
+        xmlAddPrevSibling(next, signature_);
+    } else {
+        xmlAddChild(parent, signature_);
     }
-    return AlignLinesWithUpload(copy->Serialize(), copy->get());
+    return text;
 }
 
 Result<std::unique_ptr<ParsedDocument>> XmlMetadataParser::Parse(std::string_view bytes) const {
