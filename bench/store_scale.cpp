@@ -1,7 +1,7 @@
 // SqliteEntryStore at 100,000 entries: upload throughput with group commit and
-// the time of the listings the web UI and the API issue. Prints a table and
-// fails when an operation is far slower than the design allows (bounds are
-// loose so a busy machine does not make the test flaky). Label: perf.
+// the time of the listings the web UI and the API issue. A benchmark program
+// (bench/run --scale), not part of the test suite: it prints a table and reports
+// an operation far slower than the design allows (loose bounds).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
