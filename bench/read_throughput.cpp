@@ -306,31 +306,38 @@ struct Figures {
     std::vector<double> trivial, entries, same_size;
 };
 
+// Every route is driven through the same kind of wrk Lua script (a request()
+// that picks the next path from a table), so wrk does the same work per
+// request for the references as for the entries ("same wrk settings").
 Result<Figures> Measure(const Options& options, const ServerProcess& server,
-                        const std::filesystem::path& script, const std::filesystem::path& dir,
-                        size_t body_bytes) {
+                        const std::filesystem::path& entries_script,
+                        const std::filesystem::path& dir, size_t body_bytes) {
     Wrk wrk(options, server, dir);
-    const std::string trivial_url = "/_bench/trivial";
-    const std::string same_size_url = "/_bench/bytes/" + std::to_string(body_bytes);
-    const std::string entries_url = "/";   // the script supplies each request's path
+    const std::string trivial_path = "/_bench/trivial";
+    const std::string same_size_path = "/_bench/bytes/" + std::to_string(body_bytes);
+    const auto trivial_script = dir / "trivial.lua";
+    const auto same_size_script = dir / "same-size.lua";
+    MKT_RETURN_IF_ERROR(WriteRotationScript(trivial_script, {trivial_path}));
+    MKT_RETURN_IF_ERROR(WriteRotationScript(same_size_script, {same_size_path}));
+    const std::string base = "/";          // the scripts supply each request's path
     if (std::stoul(options.warmup) > 0) {  // IsDuration: digits first
-        MKT_RETURN_IF_ERROR(wrk.Run(trivial_url, options.warmup, std::nullopt).status());
-        MKT_RETURN_IF_ERROR(wrk.Run(entries_url, options.warmup, script).status());
+        MKT_RETURN_IF_ERROR(wrk.Run(base, options.warmup, trivial_script).status());
+        MKT_RETURN_IF_ERROR(wrk.Run(base, options.warmup, entries_script).status());
     }
     Figures figures;
     for (size_t round = 1; round <= options.rounds; ++round) {
-        MKT_ASSIGN_OR_RETURN(WrkResult trivial,
-                             wrk.Run(trivial_url, options.duration, std::nullopt));
-        std::printf("round %zu: GET /_bench/trivial: %s\n", round, FormatWrk(trivial).c_str());
+        MKT_ASSIGN_OR_RETURN(WrkResult trivial, wrk.Run(base, options.duration, trivial_script));
+        std::printf("round %zu: GET %s: %s\n", round, trivial_path.c_str(),
+                    FormatWrk(trivial).c_str());
         std::fflush(stdout);
-        MKT_ASSIGN_OR_RETURN(WrkResult entries, wrk.Run(entries_url, options.duration, script));
+        MKT_ASSIGN_OR_RETURN(WrkResult entries, wrk.Run(base, options.duration, entries_script));
         std::printf("round %zu: GET /metadata/{id}/{email}/{created} (%zu entries rotated): %s\n",
                     round, options.entries, FormatWrk(entries).c_str());
         std::fflush(stdout);
         MKT_ASSIGN_OR_RETURN(WrkResult same_size,
-                             wrk.Run(same_size_url, options.duration, std::nullopt));
+                             wrk.Run(base, options.duration, same_size_script));
         std::printf("round %zu: GET %s (no work, a body of the entries' mean size): %s\n", round,
-                    same_size_url.c_str(), FormatWrk(same_size).c_str());
+                    same_size_path.c_str(), FormatWrk(same_size).c_str());
         std::fflush(stdout);
         figures.trivial.push_back(trivial.requests_per_second);
         figures.entries.push_back(entries.requests_per_second);
