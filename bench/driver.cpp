@@ -1,8 +1,11 @@
 #include "bench/driver.hpp"
 
 #include <charconv>
+#include <csignal>
+#include <cstdio>
 
 #include "client/http_client.hpp"
+#include "registry/xmlsec/library.hpp"
 
 namespace mkt::bench {
 
@@ -130,6 +133,21 @@ std::string PathOfUrl(std::string_view url) {
     const size_t scheme = url.find("://");
     const size_t path = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
     return path == std::string_view::npos ? "/" : std::string(url.substr(path));
+}
+
+int RunDriver(const char* program, const std::function<Status()>& run) {
+    std::signal(SIGPIPE, SIG_IGN);
+    xmlsec::XmlSecLibrary xmlsec_library;
+    if (!xmlsec_library.ok()) {
+        std::fprintf(stderr, "%s: %s\n", program, xmlsec_library.status().message().c_str());
+        return 1;
+    }
+    client::CurlGlobal curl;
+    if (Status s = run(); !s.ok()) {
+        std::fprintf(stderr, "%s: %s\n", program, s.ToString().c_str());
+        return 1;
+    }
+    return 0;
 }
 
 }  // namespace mkt::bench

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,5 +59,10 @@ Status CheckStoredEntries(const ServerProcess& server, size_t expected);
 
 /// The path part of an absolute URL ("http://h:p/a/b" -> "/a/b").
 std::string PathOfUrl(std::string_view url);
+
+/// The main() of the HTTP drivers after argument parsing: ignores SIGPIPE,
+/// initialises xmlsec and libcurl for the lifetime of `run`, and turns its
+/// Status into the exit code (1 with the message on stderr when it failed).
+int RunDriver(const char* program, const std::function<Status()>& run);
 
 }  // namespace mkt::bench

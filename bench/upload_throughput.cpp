@@ -305,16 +305,6 @@ int main(int argc, char** argv) {
     int exit_code = 0;
     auto options = mkt::bench::ParseArgs(argc, argv, exit_code);
     if (!options) return exit_code;
-    std::signal(SIGPIPE, SIG_IGN);
-    mkt::xmlsec::XmlSecLibrary xmlsec_library;
-    if (!xmlsec_library.ok()) {
-        std::fprintf(stderr, "upload_throughput: %s\n", xmlsec_library.status().message().c_str());
-        return 1;
-    }
-    mkt::client::CurlGlobal curl;
-    if (mkt::Status s = mkt::bench::RunBenchmark(*options); !s.ok()) {
-        std::fprintf(stderr, "upload_throughput: %s\n", s.ToString().c_str());
-        return 1;
-    }
-    return 0;
+    return mkt::bench::RunDriver("upload_throughput",
+                                 [&] { return mkt::bench::RunBenchmark(*options); });
 }
