@@ -26,6 +26,7 @@ ServerProcess::ServerProcess(const std::filesystem::path& work_dir,
         args.push_back(std::move(s));
     }
     const auto log = (work_dir / "server.log").string();
+    std::fflush(nullptr);  // the child must not inherit (and print again) buffered output
     pid_ = fork();
     if (pid_ == 0) {
         std::freopen(log.c_str(), "a", stdout);
