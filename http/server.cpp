@@ -64,21 +64,31 @@ class NamedHeader final : public P::Http::Header::Header {
 // entry instead of six is measurable on the read path. CR and LF are removed
 // from names and values, so no header can inject another line.
 std::shared_ptr<NamedHeader> HeaderBlock(const Headers& headers) {
-    auto clean = [](std::string_view text) {
-        std::string out;
-        out.reserve(text.size());
+    const auto& items = headers.items();
+    if (items.empty()) return nullptr;
+    auto append_clean = [](std::string& out, std::string_view text) {
+        if (text.find_first_of("\r\n") == std::string_view::npos) {
+            out.append(text);
+            return;
+        }
         for (char c : text) {
             if (c != '\r' && c != '\n') out.push_back(c);
         }
-        return out;
     };
-    const auto& items = headers.items();
-    if (items.empty()) return nullptr;
-    std::string value = clean(items[0].second);
+    size_t size = 0;
+    for (const auto& [name, value] : items) size += name.size() + value.size() + 4;
+    std::string value;
+    value.reserve(size);
+    append_clean(value, items[0].second);
     for (size_t i = 1; i < items.size(); ++i) {
-        value += "\r\n" + clean(items[i].first) + ": " + clean(items[i].second);
+        value.append("\r\n");
+        append_clean(value, items[i].first);
+        value.append(": ");
+        append_clean(value, items[i].second);
     }
-    return std::make_shared<NamedHeader>(clean(items[0].first), std::move(value));
+    std::string name;
+    append_clean(name, items[0].first);
+    return std::make_shared<NamedHeader>(std::move(name), std::move(value));
 }
 
 // Builds our Request from the raw head the guard saw, so the target, the
