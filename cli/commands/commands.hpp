@@ -1,0 +1,20 @@
+// Every sub-command of `marketplace`, one file each in cli/commands/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+
+namespace mkt::cli {
+
+int RunBuild(const std::vector<std::string>& args, CommandContext& ctx);       // build.cpp
+int RunSign(const std::vector<std::string>& args, CommandContext& ctx);        // sign.cpp
+int RunValidate(const std::vector<std::string>& args, CommandContext& ctx);    // validate.cpp
+int RunUpload(const std::vector<std::string>& args, CommandContext& ctx);      // upload.cpp
+int RunDeprecate(const std::vector<std::string>& args, CommandContext& ctx);   // deprecate.cpp
+int RunGet(const std::vector<std::string>& args, CommandContext& ctx);         // get.cpp
+int RunSearch(const std::vector<std::string>& args, CommandContext& ctx);      // search.cpp
+int RunIdentifier(const std::vector<std::string>& args, CommandContext& ctx);  // identifier.cpp
+
+}  // namespace mkt::cli
