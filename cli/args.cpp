@@ -39,11 +39,27 @@ const OptionSpec* ArgParser::FindShort(char c) const {
 
 Result<ParsedArgs> ArgParser::Parse(const std::vector<std::string>& args) const {
     ParsedArgs parsed;
+    MKT_ASSIGN_OR_RETURN(size_t stop, ParseInto(args, false, parsed));
+    (void)stop;
+    return parsed;
+}
+
+Result<ParsedArgs> ArgParser::ParseUntilPositional(const std::vector<std::string>& args,
+                                                   std::vector<std::string>& rest) const {
+    ParsedArgs parsed;
+    MKT_ASSIGN_OR_RETURN(size_t stop, ParseInto(args, true, parsed));
+    rest.assign(args.begin() + static_cast<long>(stop), args.end());
+    return parsed;
+}
+
+Result<size_t> ArgParser::ParseInto(const std::vector<std::string>& args, bool stop_at_positional,
+                                    ParsedArgs& parsed) const {
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--") {
-            parsed.positional_.insert(parsed.positional_.end(), args.begin() + static_cast<long>(i) + 1,
-                                      args.end());
+            if (stop_at_positional) return i + 1;
+            parsed.positional_.insert(parsed.positional_.end(),
+                                      args.begin() + static_cast<long>(i) + 1, args.end());
             break;
         }
         const OptionSpec* spec = nullptr;
@@ -57,11 +73,14 @@ Result<ParsedArgs> ArgParser::Parse(const std::vector<std::string>& args) const 
             spec = FindShort(a[1]);
             if (!spec) return Status::InvalidArgument("unknown option " + a);
         } else {
+            if (stop_at_positional) return i;
             parsed.positional_.push_back(a);
             continue;
         }
         if (spec->value_name.empty()) {
-            if (inline_value) return Status::InvalidArgument("option --" + spec->name + " takes no value");
+            if (inline_value) {
+                return Status::InvalidArgument("option --" + spec->name + " takes no value");
+            }
             parsed.values_[spec->name].push_back("true");
             continue;
         }
@@ -78,7 +97,7 @@ Result<ParsedArgs> ArgParser::Parse(const std::vector<std::string>& args) const 
         }
         values.push_back(*inline_value);
     }
-    return parsed;
+    return args.size();
 }
 
 std::string ArgParser::Help() const {

@@ -46,10 +46,19 @@ public:
     /// Errors: kInvalidArgument naming the unknown option or the missing value.
     /// `--help`/`-h` is always accepted and reported by WantsHelp().
     Result<ParsedArgs> Parse(const std::vector<std::string>& args) const;
+    /// As Parse, but stops at the first positional argument (after `--`, at the
+    /// argument that follows it): that argument and everything after it go to
+    /// `rest` untouched. For global options before a sub-command name.
+    Result<ParsedArgs> ParseUntilPositional(const std::vector<std::string>& args,
+                                            std::vector<std::string>& rest) const;
     static bool WantsHelp(const ParsedArgs& parsed) { return parsed.Has("help"); }
     std::string Help() const;
 
 private:
+    /// Parses options from `args[0..]`; returns the index where a positional
+    /// argument stopped it (`stop_at_positional`), or args.size().
+    Result<size_t> ParseInto(const std::vector<std::string>& args, bool stop_at_positional,
+                             ParsedArgs& parsed) const;
     const OptionSpec* Find(const std::string& name) const;
     const OptionSpec* FindShort(char c) const;
     std::string usage_, description_;
