@@ -107,8 +107,10 @@ std::string ArgParser::Help() const {
         if (o.short_name) left += std::string("-") + o.short_name + ", ";
         left += "--" + o.name;
         if (!o.value_name.empty()) left += " " + o.value_name;
-        if (left.size() < 30) left.resize(30, ' ');
-        else left += "\n" + std::string(30, ' ');
+        if (left.size() < 30)
+            left.resize(30, ' ');
+        else
+            left += "\n" + std::string(30, ' ');
         out += left + o.help + (o.repeatable ? " (repeatable)" : "") + "\n";
     }
     return out;

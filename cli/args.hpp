@@ -16,15 +16,15 @@
 namespace mkt::cli {
 
 struct OptionSpec {
-    std::string name;         // without the leading "--"
-    std::string value_name;   // empty = boolean flag
+    std::string name;        // without the leading "--"
+    std::string value_name;  // empty = boolean flag
     std::string help;
     bool repeatable = false;
-    char short_name = 0;      // optional one-letter alias ("-o")
+    char short_name = 0;  // optional one-letter alias ("-o")
 };
 
 class ParsedArgs {
-public:
+  public:
     bool Has(const std::string& name) const { return values_.count(name) > 0; }
     /// The last value given for `name`, if any.
     std::optional<std::string> Get(const std::string& name) const;
@@ -32,14 +32,14 @@ public:
     const std::vector<std::string>& All(const std::string& name) const;
     const std::vector<std::string>& positional() const { return positional_; }
 
-private:
+  private:
     friend class ArgParser;
     std::map<std::string, std::vector<std::string>> values_;
     std::vector<std::string> positional_;
 };
 
 class ArgParser {
-public:
+  public:
     /// `usage` is the synopsis line after "usage: marketplace ", e.g. "sign FILE [options]".
     ArgParser(std::string usage, std::string description, std::vector<OptionSpec> options);
 
@@ -54,7 +54,7 @@ public:
     static bool WantsHelp(const ParsedArgs& parsed) { return parsed.Has("help"); }
     std::string Help() const;
 
-private:
+  private:
     /// Parses options from `args[0..]`; returns the index where a positional
     /// argument stopped it (`stop_at_positional`), or args.size().
     Result<size_t> ParseInto(const std::vector<std::string>& args, bool stop_at_positional,

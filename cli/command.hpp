@@ -34,9 +34,9 @@ int ExitCodeFor(const Status& status);
 Status IoError(std::string message);
 
 struct CommandContext {
-    ClientConfig config;     // file + environment + global options, already merged
-    std::ostream& out;       // results (documents, tables, JSON)
-    std::ostream& err;       // messages, progress
+    ClientConfig config;  // file + environment + global options, already merged
+    std::ostream& out;    // results (documents, tables, JSON)
+    std::ostream& err;    // messages, progress
     bool out_is_terminal = false;
     bool err_is_terminal = false;
     bool quiet = false;
