@@ -174,9 +174,28 @@ Status ParseInto(Config& config, std::string_view text, std::string_view source_
     return Status::Ok();
 }
 
+namespace {
+
+// Variables of the `marketplace` command-line tool (docs/cli.md): a shell that
+// runs both must not make the server refuse to start.
+bool IsClientVariable(std::string_view name) {
+    static constexpr std::string_view kClient[] = {
+        "MARKETPLACE_CLIENT_CONFIG", "MARKETPLACE_ENDPOINT", "MARKETPLACE_VERIFY_TLS",
+        "MARKETPLACE_CA_FILE", "MARKETPLACE_TIMEOUT_SECONDS", "MARKETPLACE_P12",
+        "MARKETPLACE_P12_PASSWORD", "MARKETPLACE_P12_PASSWORD_FILE", "MARKETPLACE_KEY",
+        "MARKETPLACE_CERT", "MARKETPLACE_EMAIL", "MARKETPLACE_PROFILE", "MARKETPLACE_TRUST_DIR",
+        "MARKETPLACE_ENDORSERS_FILE"};
+    for (std::string_view c : kClient) {
+        if (name == c) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 Status ApplyEnvironment(Config& config, const std::map<std::string, std::string>& environment) {
     for (const auto& [name, value] : environment) {
-        if (!name.starts_with("MARKETPLACE_")) continue;
+        if (!name.starts_with("MARKETPLACE_") || IsClientVariable(name)) continue;
         bool known = false;
         for (const Key& k : Keys()) {
             if (EnvName(k.name) == name) {

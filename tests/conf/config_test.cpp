@@ -44,6 +44,15 @@ TEST(ConfigTest, ErrorsNameTheKeyAndTheLine) {
     EXPECT_FALSE(Load(std::nullopt, {}, {"http.port"}).ok());
 }
 
+TEST(ConfigTest, TheCommandLineToolsVariablesAreNotTheServers) {
+    Config c;
+    EXPECT_TRUE(ApplyEnvironment(c, {{"MARKETPLACE_ENDPOINT", "http://x"},
+                                     {"MARKETPLACE_P12_PASSWORD", "secret"},
+                                     {"MARKETPLACE_CLIENT_CONFIG", "/tmp/c.conf"}})
+                    .ok());
+    EXPECT_EQ(c.http.port, 8204);
+}
+
 TEST(ConfigTest, CrossFieldChecks) {
     EXPECT_FALSE(Load(std::nullopt, {}, {"http.tls_cert_file=/x"}).ok());
     EXPECT_FALSE(Load(std::nullopt, {}, {"http.public_url=ftp://x"}).ok());
