@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "mappers/url.hpp"
 #include "registry/identifier.hpp"
 
 namespace mkt::api {
@@ -165,16 +166,16 @@ std::string NextPageUrl(const http::Request& request,
     std::string url = request.context.base_url;
     bool first_segment = true;
     for (const auto& s : request.segments) {
-        url += (first_segment ? "" : "/") + http::PercentEncode(s);
+        url += (first_segment ? "" : "/") + mappers::PercentEncode(s, true);
         first_segment = false;
     }
     char sep = '?';
     for (const auto& [k, v] : request.query) {
         if (k == "cursor" || k == "offset") continue;
-        url += sep + http::PercentEncode(k) + "=" + http::PercentEncode(v);
+        url += sep + mappers::PercentEncode(k, false) + "=" + mappers::PercentEncode(v, false);
         sep = '&';
     }
-    url += sep + std::string("cursor=") + http::PercentEncode(*next_cursor);
+    url += sep + std::string("cursor=") + mappers::PercentEncode(*next_cursor, false);
     return url;
 }
 

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mappers/native_json.hpp"
+#include "mappers/url.hpp"
 #include "registry/timestamp.hpp"
 
 namespace mkt::client {
@@ -226,28 +228,11 @@ Result<json> ParseJson(const HttpResponse& response, const std::string& url) {
 
 void AddParam(std::string& query, const char* name, const std::optional<std::string>& value) {
     if (!value) return;
-    query += (query.empty() ? "?" : "&") + std::string(name) + "=" + PercentEncode(*value, false);
+    query += (query.empty() ? "?" : "&") + std::string(name) + "=" +
+             mappers::PercentEncode(*value, false);
 }
 
 }  // namespace
-
-std::string PercentEncode(std::string_view text, bool path_segment) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-                                c == '~';
-        if (unreserved || (path_segment && (c == '@' || c == ':' || c == '+'))) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
 
 MarketplaceClient::MarketplaceClient(std::string endpoint, ClientOptions options,
                                      std::string user_agent)
@@ -256,8 +241,7 @@ MarketplaceClient::MarketplaceClient(std::string endpoint, ClientOptions options
 }
 
 std::string MarketplaceClient::EntryUrl(const EntryKey& key) const {
-    return endpoint_ + "/metadata/" + PercentEncode(key.identifier, true) + "/" +
-           PercentEncode(key.email, true) + "/" + PercentEncode(key.created.ToString(), true);
+    return mappers::EntryUrl(key, endpoint_ + "/");
 }
 
 std::string MarketplaceClient::ListingUrl(const ListingQuery& q) const {

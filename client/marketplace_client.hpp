@@ -103,8 +103,4 @@ class MarketplaceClient {
     HttpClient http_;
 };
 
-/// Percent-encodes everything but RFC 3986 unreserved characters; a path
-/// segment also keeps '@', ':' and '+' (as the server writes entry URLs).
-std::string PercentEncode(std::string_view text, bool path_segment);
-
 }  // namespace mkt::client

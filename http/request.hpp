@@ -84,8 +84,6 @@ struct Response {
 bool ParseTarget(std::string_view target, Request& request);
 /// Percent-decodes `text`; '+' becomes a space when `plus_is_space`. Empty on bad escapes.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
-/// Encodes one path segment or query value (RFC 3986 unreserved kept, '@' ':' kept).
-std::string PercentEncode(std::string_view text);
 /// Parses an application/x-www-form-urlencoded string into pairs.
 std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded(
     std::string_view text);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "mappers/native_xml.hpp"
 #include "registry/identifier.hpp"
 
 namespace mkt::mappers {
@@ -111,30 +112,6 @@ std::string Quote(std::string_view text) {
     return text.size() <= 200 ? std::string(text) : std::string(text.substr(0, 200)) + "...";
 }
 
-std::string Escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '\r':  // a literal CR would be read back as LF (XML end-of-line handling)
-                out += "&#13;";
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
-    return out;
-}
-
 const std::array<TextElement, 18>& TextElements() {
     static const std::array<TextElement, 18> kElements{{
         {"dcterms:type", &EntryMetadata::type},
@@ -213,7 +190,7 @@ class Writer {
         out_ += "    <";
         out_ += name;
         out_ += '>';
-        out_ += Escape(value);
+        out_ += XmlEscape(value);
         out_ += "</";
         out_ += name;
         out_ += ">\n";
@@ -253,7 +230,7 @@ void WriteDescriptiveElements(const EntryMetadata& m, Writer& w) {
         // Present means deprecated, even with an empty reason: never left out.
         w.Line(m.deprecated->empty()
                    ? "<slterms:deprecated/>"
-                   : "<slterms:deprecated>" + Escape(*m.deprecated) + "</slterms:deprecated>");
+                   : "<slterms:deprecated>" + XmlEscape(*m.deprecated) + "</slterms:deprecated>");
     }
     w.Element("dcterms:publisher", m.publisher);
 }

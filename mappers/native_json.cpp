@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mappers/url.hpp"
+
 namespace mkt::mappers {
 namespace {
 
@@ -16,24 +18,6 @@ json TimeOrNull(const std::optional<Timestamp>& t) {
 std::string Dump(const json& j) {
     // Documents may hold invalid UTF-8 in theory; never throw at the edge.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string EncodeSegment(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                          (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~' ||
-                          c == '@' || c == ':' || c == '+';
-        if (keep) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
 }
 
 json SignerJson(const SignerInfo& s) {
@@ -100,8 +84,8 @@ json EntryJson(const Entry& e, const LinkContext& ctx) {
 }  // namespace
 
 std::string EntryUrl(const EntryKey& key, std::string_view base_url) {
-    return std::string(base_url) + "metadata/" + EncodeSegment(key.identifier) + "/" +
-           EncodeSegment(key.email) + "/" + EncodeSegment(key.created.ToString());
+    return std::string(base_url) + "metadata/" + PercentEncode(key.identifier, true) + "/" +
+           PercentEncode(key.email, true) + "/" + PercentEncode(key.created.ToString(), true);
 }
 
 std::string EntryToJson(const Entry& entry, const LinkContext& context) {
@@ -131,7 +115,7 @@ std::string EndorsersToJson(const std::vector<EndorserSummary>& endorsers,
                         {"issuer", e.issuer},
                         {"entries", e.entries},
                         {"latest_created", e.latest_created.ToString()},
-                        {"url", context.base_url + "endorsers/" + EncodeSegment(e.email)}});
+                        {"url", context.base_url + "endorsers/" + PercentEncode(e.email, true)}});
     }
     return Dump(json{{"count", endorsers.size()}, {"endorsers", std::move(list)}}) + "\n";
 }

@@ -19,6 +19,9 @@ std::string XmlEscape(std::string_view text) {
             case '"':
                 out += "&quot;";
                 break;
+            case '\r':  // a literal CR would be read back as LF (XML end-of-line handling)
+                out += "&#13;";
+                break;
             default:
                 out.push_back(c);
         }

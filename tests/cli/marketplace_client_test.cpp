@@ -1,6 +1,7 @@
 // MarketplaceClient against the real server (TestServer: SQLite, strict trust,
 // test PKI) over loopback HTTP.
 #include "client/marketplace_client.hpp"
+#include "mappers/url.hpp"
 
 #include <gtest/gtest.h>
 
@@ -208,7 +209,7 @@ TEST_F(MarketplaceClientTest, EntryUrlsEncodeEachSegment) {
     EXPECT_EQ(c.EntryUrl(key),
               "https://mp.example.org/base/metadata/AAAAAAAAAAAAAAAAAAAAAAAAAAA/"
               "a+b@example.org/2024-01-02T03:04:05Z");
-    EXPECT_EQ(PercentEncode("a b/é", true), "a%20b%2F%C3%A9");
+    EXPECT_EQ(mappers::PercentEncode("a b/é", true), "a%20b%2F%C3%A9");
 }
 
 }  // namespace
