@@ -145,11 +145,45 @@ std::string EnvName(std::string_view key) {
     return out;
 }
 
+struct NamedKey {
+    std::string_view prefix;  // with the trailing '.'
+    NamedValues Config::*field;
+};
+
+constexpr NamedKey kNamedKeys[] = {
+    {"occi.provider.", &Config::occi_providers},
+    {"policy.", &Config::site_policies},
+};
+
+bool IsValidName(std::string_view name) {
+    if (name.empty()) return false;
+    for (char c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+    }
+    return true;
+}
+
+Status SetNamed(Config& config, const NamedKey& named, std::string_view key,
+                std::string_view value) {
+    const std::string_view name = key.substr(named.prefix.size());
+    if (!IsValidName(name)) {
+        return Status::InvalidArgument(std::string(key) + ": the name after '" +
+                                       std::string(named.prefix) +
+                                       "' must be letters, digits, '_' or '-'");
+    }
+    if (value.empty()) return BadValue(key, value, "a non-empty value");
+    (config.*named.field)[std::string(name)] = std::string(value);
+    return Status::Ok();
+}
+
 }  // namespace
 
 Status SetKey(Config& config, std::string_view key, std::string_view value) {
     for (const Key& k : Keys()) {
         if (k.name == key) return k.set(config, Trim(value));
+    }
+    for (const NamedKey& named : kNamedKeys) {
+        if (key.starts_with(named.prefix)) return SetNamed(config, named, key, Trim(value));
     }
     return Status::InvalidArgument("unknown configuration key '" + std::string(key) +
                                    "' (docs/configuration.md lists them)");
@@ -179,12 +213,20 @@ namespace {
 // Variables of the `marketplace` command-line tool (docs/cli.md): a shell that
 // runs both must not make the server refuse to start.
 bool IsClientVariable(std::string_view name) {
-    static constexpr std::string_view kClient[] = {
-        "MARKETPLACE_CLIENT_CONFIG", "MARKETPLACE_ENDPOINT", "MARKETPLACE_VERIFY_TLS",
-        "MARKETPLACE_CA_FILE", "MARKETPLACE_TIMEOUT_SECONDS", "MARKETPLACE_P12",
-        "MARKETPLACE_P12_PASSWORD", "MARKETPLACE_P12_PASSWORD_FILE", "MARKETPLACE_KEY",
-        "MARKETPLACE_CERT", "MARKETPLACE_EMAIL", "MARKETPLACE_PROFILE", "MARKETPLACE_TRUST_DIR",
-        "MARKETPLACE_ENDORSERS_FILE"};
+    static constexpr std::string_view kClient[] = {"MARKETPLACE_CLIENT_CONFIG",
+                                                   "MARKETPLACE_ENDPOINT",
+                                                   "MARKETPLACE_VERIFY_TLS",
+                                                   "MARKETPLACE_CA_FILE",
+                                                   "MARKETPLACE_TIMEOUT_SECONDS",
+                                                   "MARKETPLACE_P12",
+                                                   "MARKETPLACE_P12_PASSWORD",
+                                                   "MARKETPLACE_P12_PASSWORD_FILE",
+                                                   "MARKETPLACE_KEY",
+                                                   "MARKETPLACE_CERT",
+                                                   "MARKETPLACE_EMAIL",
+                                                   "MARKETPLACE_PROFILE",
+                                                   "MARKETPLACE_TRUST_DIR",
+                                                   "MARKETPLACE_ENDORSERS_FILE"};
     for (std::string_view c : kClient) {
         if (name == c) return true;
     }
@@ -228,6 +270,12 @@ Status Validate(const Config& c) {
         !c.http.public_url.starts_with("https://")) {
         return Status::InvalidArgument("http.public_url must start with http:// or https://");
     }
+    for (const auto& [name, url] : c.occi_providers) {
+        if (!url.starts_with("http://") && !url.starts_with("https://")) {
+            return Status::InvalidArgument("occi.provider." + name + ": '" + url +
+                                           "' must start with http:// or https://");
+        }
+    }
     if (c.limits.max_bytes > c.http.max_body_bytes) {
         return Status::InvalidArgument("metadata.max_bytes (" + std::to_string(c.limits.max_bytes) +
                                        ") must not exceed http.max_body_bytes (" +
@@ -264,6 +312,10 @@ Result<Config> Load(const std::optional<std::string>& file,
 std::string Dump(const Config& config) {
     std::string out;
     for (const Key& k : Keys()) out += std::string(k.name) + " = " + k.get(config) + "\n";
+    for (const NamedKey& named : kNamedKeys) {
+        for (const auto& [name, value] : config.*named.field)
+            out += std::string(named.prefix) + name + " = " + value + "\n";
+    }
     return out;
 }
 

@@ -36,6 +36,13 @@ struct TrustConfig {
     int reload_seconds = 60;
 };
 
+/// Named entries: keys `<prefix>.<name> = <value>` (file and --set only; no
+/// environment form, since '_' in a name could not be told from '.').
+/// `occi.provider.<name> = <OCCI endpoint URL>`: resource providers whose image
+/// stores the OCCI front-end recognises in locations. `policy.<name> = <file>`:
+/// site policies served at /policy/<name>/<id>. Names: [A-Za-z0-9_-]+.
+using NamedValues = std::map<std::string, std::string>;
+
 struct Config {
     http::HttpOptions http;
     StoreConfig store;
@@ -43,6 +50,8 @@ struct Config {
     RegistryOptions registry;
     DocumentLimits limits;
     bool benchmark_routes = false;  // registers GET /_bench/trivial (benchmarks only)
+    NamedValues occi_providers;     // name -> OCCI endpoint URL (http:// or https://)
+    NamedValues site_policies;      // name -> policy file path
 };
 
 /// Applies `key = value` to `config`. Errors: kInvalidArgument naming the key

@@ -60,8 +60,33 @@ TEST(ConfigTest, CrossFieldChecks) {
     EXPECT_FALSE(Load(std::nullopt, {}, {"trust.ca_dir="}).ok());
 }
 
+TEST(ConfigTest, NamedKeysCollectProvidersAndPolicies) {
+    Config c;
+    ASSERT_TRUE(ParseInto(c,
+                          "occi.provider.CESNET-MetaCloud = https://carach5.ics.muni.cz:11443/\n"
+                          "occi.provider.IFCA = http://cloud.ifca.es:8787/occi1.1\n"
+                          "policy.default = /etc/marketplace/policy.cfg\n",
+                          "m.conf")
+                    .ok());
+    EXPECT_EQ(c.occi_providers.size(), 2u);
+    EXPECT_EQ(c.occi_providers.at("IFCA"), "http://cloud.ifca.es:8787/occi1.1");
+    EXPECT_EQ(c.site_policies.at("default"), "/etc/marketplace/policy.cfg");
+    EXPECT_EQ(ParseInto(c, "policy.bad/name = x\n", "m.conf").message(),
+              "m.conf:1: policy.bad/name: the name after 'policy.' must be letters, digits, '_' "
+              "or '-'");
+    EXPECT_EQ(ParseInto(c, "occi.provider. = http://x\n", "m.conf").message(),
+              "m.conf:1: occi.provider.: the name after 'occi.provider.' must be letters, "
+              "digits, '_' or '-'");
+    EXPECT_EQ(ParseInto(c, "policy.x =\n", "m.conf").message(),
+              "m.conf:1: policy.x: '' is not a non-empty value");
+    EXPECT_EQ(Load(std::nullopt, {}, {"occi.provider.x=ftp://h/"}).status().message(),
+              "occi.provider.x: 'ftp://h/' must start with http:// or https://");
+}
+
 TEST(ConfigTest, DumpRoundTrips) {
-    auto c = Load(std::nullopt, {}, {"http.port=1234", "trust.mode=compat"});
+    auto c = Load(
+        std::nullopt, {},
+        {"http.port=1234", "trust.mode=compat", "occi.provider.a=http://a/", "policy.site=/p.cfg"});
     ASSERT_TRUE(c.ok());
     Config again;
     ASSERT_TRUE(ParseInto(again, Dump(*c), "dump").ok());
