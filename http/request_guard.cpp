@@ -51,6 +51,48 @@ std::optional<RawHead> ParseRawHead(std::string_view head) {
     return out;
 }
 
+namespace {
+
+// Offset of the first comma outside a quoted string, or npos.
+size_t FirstListComma(std::string_view value) {
+    bool quoted = false;
+    for (size_t i = 0; i < value.size(); ++i) {
+        if (quoted && value[i] == '\\') {
+            ++i;
+        } else if (value[i] == '"') {
+            quoted = !quoted;
+        } else if (!quoted && value[i] == ',') {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string FirstContentTypeOnly(std::string_view head) {
+    std::string out;
+    out.reserve(head.size());
+    size_t pos = 0;
+    while (pos < head.size()) {
+        size_t end = head.find("\r\n", pos);
+        end = end == std::string_view::npos ? head.size() : end + 2;
+        const std::string_view line = head.substr(pos, end - pos);
+        pos = end;
+        const size_t colon = line.find(':');
+        const size_t comma = colon == std::string_view::npos ? std::string_view::npos
+                                                             : FirstListComma(line.substr(colon));
+        if (comma == std::string_view::npos ||
+            !EqualsIgnoreCase(line.substr(0, colon), "Content-Type")) {
+            out.append(line);
+            continue;
+        }
+        out.append(TrimSpaces(line.substr(0, colon + comma)));
+        out.append("\r\n");
+    }
+    return out;
+}
+
 RequestGuard::Verdict RequestGuard::Reject(int status, std::string message) {
     state_ = State::kRejected;
     last_status_ = status;
@@ -88,6 +130,11 @@ RequestGuard::Verdict RequestGuard::OnHeadComplete() {
                                " bytes exceeds the limit of " + std::to_string(max_body_) +
                                " bytes");
     }
+    if (head_.find(',') == std::string::npos) {
+        forward_.append(head_);
+    } else {
+        forward_.append(FirstContentTypeOnly(head_));
+    }
     heads_.push_back(std::move(head_));
     head_.clear();
     body_seen_ = 0;
@@ -123,6 +170,7 @@ bool RequestGuard::OnChunkSizeLine(std::string_view line) {
 
 RequestGuard::Verdict RequestGuard::Feed(std::string_view data) {
     Verdict result;
+    forward_.clear();
     size_t pos = 0;
     while (pos < data.size()) {
         switch (state_) {
@@ -159,6 +207,7 @@ RequestGuard::Verdict RequestGuard::Feed(std::string_view data) {
             case State::kBody:
             case State::kChunkData: {
                 const uint64_t take = std::min<uint64_t>(remaining_, data.size() - pos);
+                forward_.append(data.substr(pos, take));
                 pos += take;
                 remaining_ -= take;
                 if (remaining_ == 0)
@@ -169,6 +218,7 @@ RequestGuard::Verdict RequestGuard::Feed(std::string_view data) {
             case State::kChunkDataEnd:
             case State::kTrailer: {
                 const char c = data[pos++];
+                forward_.push_back(c);
                 line_.push_back(c);
                 if (line_.size() > 4096) return Reject(400, "chunk framing line too long");
                 if (c != '\n') break;

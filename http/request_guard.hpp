@@ -8,7 +8,11 @@
 // Content-Length and Transfer-Encoding, conflicting Content-Lengths, a
 // transfer coding other than chunked, broken chunk syntax: 400). Each complete
 // head is queued so the server can rebuild the request exactly as sent (raw
-// target, headers in order). Not thread-safe: one guard per connection, fed
+// target, headers in order). What Pistache should parse comes out of
+// forwarded(): the same bytes, except that a request head is passed on only when
+// complete, with a Content-Type list ("text/plain,text/occi", which OCCI
+// clients send and Pistache answers with 415) cut to its first media type; the
+// queued head keeps the header as sent. Not thread-safe: one guard per connection, fed
 // from that connection's reactor thread.
 #pragma once
 
@@ -39,6 +43,8 @@ class RequestGuard {
     Verdict Feed(std::string_view data);
 
     bool rejected() const { return state_ == State::kRejected; }
+    /// The bytes of the last Feed to hand to the HTTP parser (see above).
+    std::string_view forwarded() const { return forward_; }
     /// Heads of requests whose head is complete, oldest first.
     std::deque<std::string>& heads() { return heads_; }
     /// The head being received (for rendering an error in the client's format).
@@ -58,6 +64,7 @@ class RequestGuard {
     uint64_t remaining_ = 0;  // body or chunk bytes still expected
     uint64_t body_seen_ = 0;  // chunked: decoded bytes so far
     std::deque<std::string> heads_;
+    std::string forward_;  // output of the last Feed
     std::string last_message_;
     int last_status_ = 0;
 };
@@ -69,5 +76,9 @@ struct RawHead {
     std::vector<std::pair<std::string, std::string>> headers;
 };
 std::optional<RawHead> ParseRawHead(std::string_view head);
+
+/// `head` with each Content-Type value that lists several media types cut to the
+/// first one (commas inside quoted strings do not separate); other bytes unchanged.
+std::string FirstContentTypeOnly(std::string_view head);
 
 }  // namespace mkt::http

@@ -205,7 +205,9 @@ class GuardHandler final : public P::Http::Handler {
             static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
             peer->send(P::RawBuffer(kContinue, kContinue.size()));
         }
-        static_cast<P::Tcp::Handler&>(*inner_).onInput(buffer, len, peer);
+        const std::string_view forward = guard->forwarded();
+        if (!forward.empty())
+            static_cast<P::Tcp::Handler&>(*inner_).onInput(forward.data(), forward.size(), peer);
     }
 
     void onRequest(const P::Http::Request&, P::Http::ResponseWriter) override {

@@ -15,6 +15,47 @@ TEST(RequestGuardTest, PassesRequestsAndQueuesTheirHeads) {
     EXPECT_TRUE(guard.heads()[1].starts_with("POST /b "));
 }
 
+TEST(RequestGuardTest, ForwardsTheStreamUnchangedWhenNothingNeedsRewriting) {
+    RequestGuard guard(1024, 100);
+    const std::string stream =
+        "POST /b HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc"
+        "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxyz\r\n0\r\n\r\n";
+    std::string forwarded;
+    for (size_t i = 0; i < stream.size(); i += 7) {
+        ASSERT_FALSE(guard.Feed(std::string_view(stream).substr(i, 7)).reject);
+        forwarded += guard.forwarded();
+    }
+    EXPECT_EQ(forwarded, stream);
+}
+
+TEST(RequestGuardTest, HoldsAHeadBackUntilItIsComplete) {
+    RequestGuard guard(1024, 100);
+    guard.Feed("GET / HTTP/1.1\r\nHo");
+    EXPECT_EQ(guard.forwarded(), "");
+    guard.Feed("st: x\r\n\r\n");
+    EXPECT_EQ(guard.forwarded(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+}
+
+TEST(RequestGuardTest, CutsAContentTypeListToItsFirstTypeForTheParserOnly) {
+    RequestGuard guard(1024, 100);
+    const std::string head =
+        "POST /-/ HTTP/1.1\r\nAccept: text/plain, text/occi\r\n"
+        "Content-Type: text/plain,text/occi\r\nContent-Length: 0\r\n\r\n";
+    ASSERT_FALSE(guard.Feed(head).reject);
+    EXPECT_EQ(guard.forwarded(),
+              "POST /-/ HTTP/1.1\r\nAccept: text/plain, text/occi\r\n"
+              "Content-Type: text/plain\r\nContent-Length: 0\r\n\r\n");
+    ASSERT_EQ(guard.heads().size(), 1u);
+    EXPECT_EQ(guard.heads()[0], head);  // the handlers see the header as sent
+}
+
+TEST(FirstContentTypeOnlyTest, KeepsQuotedCommasAndOtherHeaders) {
+    EXPECT_EQ(FirstContentTypeOnly("content-type: text/plain; x=\"a,b\" , text/occi\r\n"),
+              "content-type: text/plain; x=\"a,b\"\r\n");
+    EXPECT_EQ(FirstContentTypeOnly("X-Content-Type: a,b\r\nCategory: a, b\r\n"),
+              "X-Content-Type: a,b\r\nCategory: a, b\r\n");
+}
+
 TEST(RequestGuardTest, FindsTheHeadEndAcrossFeeds) {
     RequestGuard guard(1024, 100);
     for (char c : std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n")) {
