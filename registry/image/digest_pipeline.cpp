@@ -25,24 +25,30 @@ std::string Hex(const unsigned char* bytes, unsigned int size) {
 
 }  // namespace
 
-Result<std::unique_ptr<DigestPipeline>> DigestPipeline::Create(unsigned workers,
-                                                               size_t head_bytes) {
-    std::unique_ptr<DigestPipeline> pipeline(new DigestPipeline(head_bytes));
-    MKT_RETURN_IF_ERROR(pipeline->Start(std::min<unsigned>(workers, kDigestCount)));
+Result<std::unique_ptr<DigestPipeline>> DigestPipeline::Create(unsigned workers, size_t head_bytes,
+                                                               DigestMask digests,
+                                                               PipelineOutput output) {
+    std::unique_ptr<DigestPipeline> pipeline(new DigestPipeline(head_bytes, std::move(output)));
+    MKT_RETURN_IF_ERROR(pipeline->Start(workers, digests));
     return pipeline;
 }
 
-Status DigestPipeline::Start(unsigned workers) {
+Status DigestPipeline::Start(unsigned workers, const DigestMask& digests) {
     for (size_t i = 0; i < kDigestCount; ++i) {
+        if (!digests[i]) continue;
+        Digest& d = digests_.emplace_back();
+        d.slot = i;
         EVP_MD* md = EVP_MD_fetch(nullptr, kAlgorithms[i], nullptr);
-        digests_[i].ctx = EVP_MD_CTX_new();
-        const bool ok = md && digests_[i].ctx && EVP_DigestInit_ex(digests_[i].ctx, md, nullptr);
+        d.ctx = EVP_MD_CTX_new();
+        const bool ok = md && d.ctx && EVP_DigestInit_ex(d.ctx, md, nullptr);
         EVP_MD_free(md);
         if (!ok) {
             return Status::Internal(std::string("OpenSSL cannot compute ") + kAlgorithms[i] +
                                     " digests");
         }
     }
+    if (output_) digests_.emplace_back().slot = kDigestCount;
+    workers = std::min<unsigned>(workers, static_cast<unsigned>(digests_.size()));
     // One buffer suffices when the producer runs the digests itself.
     const size_t count = workers == 0 ? 1 : kBufferCount;
     buffers_.resize(count);
@@ -55,6 +61,20 @@ Status DigestPipeline::Start(unsigned workers) {
         return Status::Internal(std::string("cannot start a digest thread: ") + e.what());
     }
     return Status::Ok();
+}
+
+bool DigestPipeline::Update(Digest& d, const char* data, size_t size) {
+    if (d.ctx) return EVP_DigestUpdate(d.ctx, data, size) == 1;
+    Status s = output_({data, size});
+    if (s.ok()) return true;
+    std::lock_guard lock(output_mu_);
+    if (output_status_.ok()) output_status_ = std::move(s);
+    return false;
+}
+
+Status DigestPipeline::error() {
+    std::lock_guard lock(output_mu_);
+    return output_status_;
 }
 
 DigestPipeline::~DigestPipeline() {
@@ -73,6 +93,7 @@ void DigestPipeline::StopWorkers() {
 }
 
 uint64_t DigestPipeline::OldestLocked() const {
+    if (digests_.empty()) return published_;
     uint64_t oldest = digests_[0].next;
     for (const auto& d : digests_) oldest = std::min(oldest, d.next);
     return oldest;
@@ -103,7 +124,7 @@ void DigestPipeline::Publish() {
     if (fill_ == 0) return;
     if (workers_.empty()) {
         for (auto& d : digests_) {
-            if (EVP_DigestUpdate(d.ctx, Buffer(published_), fill_) != 1) failed_ = true;
+            if (!Update(d, Buffer(published_), fill_)) failed_ = true;
         }
         ++published_;
     } else {
@@ -141,7 +162,7 @@ void DigestPipeline::WorkerLoop() {
         const char* data = Buffer(seq);
         const size_t size = sizes_[seq % buffers_.size()];
         lock.unlock();
-        const bool ok = EVP_DigestUpdate(d->ctx, data, size) == 1;
+        const bool ok = Update(*d, data, size);
         lock.lock();
         d->busy = false;
         ++d->next;
@@ -160,16 +181,18 @@ Result<HexDigests> DigestPipeline::Finish() {
         closing_ = true;
     }
     StopWorkers();
+    if (Status s = error(); !s.ok()) return s;
     if (failed_) return Status::Internal("OpenSSL failed to update an image digest");
     std::array<std::string, kDigestCount> hex;
-    for (size_t i = 0; i < kDigestCount; ++i) {
+    for (Digest& d : digests_) {
+        if (!d.ctx) continue;
         unsigned char out[EVP_MAX_MD_SIZE];
         unsigned int size = 0;
-        if (EVP_DigestFinal_ex(digests_[i].ctx, out, &size) != 1) {
-            return Status::Internal(std::string("OpenSSL failed to finish the ") + kAlgorithms[i] +
-                                    " digest");
+        if (EVP_DigestFinal_ex(d.ctx, out, &size) != 1) {
+            return Status::Internal(std::string("OpenSSL failed to finish the ") +
+                                    kAlgorithms[d.slot] + " digest");
         }
-        hex[i] = Hex(out, size);
+        hex[d.slot] = Hex(out, size);
     }
     return HexDigests{std::move(hex[0]), std::move(hex[1]), std::move(hex[2]), std::move(hex[3])};
 }

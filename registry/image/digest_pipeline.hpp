@@ -9,11 +9,18 @@
 // and gives it back; a buffer is reused once all four digests are past it. The
 // producer blocks when the ring is full, so memory is bounded whatever the
 // relative speeds. With 0 workers the digests run in Commit, on the producer.
+//
+// Consumers: the digests asked for (any subset of the four; unrequested ones are
+// not computed and come back empty) and, optionally, an output function that
+// receives every buffer in order (a download writes the uncompressed image to
+// disk from a worker while the digests run). The first output error is kept and
+// returned by Finish; error() lets the producer stop early.
 #pragma once
 
 #include <array>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,8 +36,13 @@ struct evp_md_ctx_st;
 namespace mkt::image {
 
 struct HexDigests {
-    std::string md5, sha1, sha256, sha512;
+    std::string md5, sha1, sha256, sha512;  // empty when not requested
 };
+
+/// Which digests to compute, in the order md5, sha1, sha256, sha512.
+using DigestMask = std::array<bool, 4>;
+/// Receives the stream's bytes in order, one buffer at a time (worker thread).
+using PipelineOutput = std::function<Status(std::span<const char>)>;
 
 class DigestPipeline final : public ByteSink {
   public:
@@ -40,7 +52,10 @@ class DigestPipeline final : public ByteSink {
 
     /// `workers` is capped at kDigestCount. Errors: kInternal when OpenSSL cannot
     /// set up a digest or a thread cannot be started.
-    static Result<std::unique_ptr<DigestPipeline>> Create(unsigned workers, size_t head_bytes);
+    static Result<std::unique_ptr<DigestPipeline>> Create(unsigned workers, size_t head_bytes,
+                                                          DigestMask digests = {true, true, true,
+                                                                                true},
+                                                          PipelineOutput output = {});
     /// Stops and joins the workers (results are dropped when Finish was not called).
     ~DigestPipeline() override;
     DigestPipeline(const DigestPipeline&) = delete;
@@ -53,18 +68,26 @@ class DigestPipeline final : public ByteSink {
     /// The first head_bytes bytes committed (fewer if the stream is shorter).
     const std::string& head() const { return head_; }
     /// Publishes the last partial buffer, waits for the workers, returns the
-    /// digests. Call once. Errors: kInternal when an OpenSSL update or final failed.
+    /// digests. Call once. Errors: the output's first error; kInternal when an
+    /// OpenSSL update or final failed.
     Result<HexDigests> Finish();
+    /// The output's first error so far (OK when none); callable from the producer.
+    Status error();
 
   private:
+    /// A digest (ctx set, `slot` = its index in HexDigests order) or the output (no ctx).
     struct Digest {
         evp_md_ctx_st* ctx = nullptr;
+        size_t slot = 0;
         uint64_t next = 0;  // sequence number of the next buffer to consume
         bool busy = false;  // a worker is updating it
     };
 
-    explicit DigestPipeline(size_t head_bytes) : head_bytes_(head_bytes) {}
-    Status Start(unsigned workers);
+    DigestPipeline(size_t head_bytes, PipelineOutput output)
+        : head_bytes_(head_bytes), output_(std::move(output)) {}
+    Status Start(unsigned workers, const DigestMask& digests);
+    /// Feeds one buffer to one consumer; false on failure (recorded).
+    bool Update(Digest& d, const char* data, size_t size);
     void Publish();
     void WorkerLoop();
     Digest* PickLocked();
@@ -73,7 +96,8 @@ class DigestPipeline final : public ByteSink {
     char* Buffer(uint64_t seq) const { return buffers_[seq % buffers_.size()].get(); }
 
     const size_t head_bytes_;
-    std::array<Digest, kDigestCount> digests_{};
+    PipelineOutput output_;
+    std::vector<Digest> digests_;  // the requested digests, then the output if any
     std::vector<std::unique_ptr<char[]>> buffers_;
     std::vector<size_t> sizes_;  // bytes in each slot, set when published
 
@@ -90,6 +114,8 @@ class DigestPipeline final : public ByteSink {
     bool closing_ = false;              // no more buffers: finish and exit
     bool aborting_ = false;             // exit now
     bool failed_ = false;               // an EVP update failed
+    std::mutex output_mu_;
+    Status output_status_;  // the output's first error (guarded by output_mu_)
     std::vector<std::thread> workers_;
 };
 

@@ -133,7 +133,9 @@ struct ImageDigester::Impl {
 /// Creates the pipeline on first use (threads start only when there is work).
 Status ImageDigester::Impl::Ensure() {
     if (pipeline) return Status::Ok();
-    auto created = DigestPipeline::Create(DigestWorkers(options.threads), kHeadBytes);
+    const DigestSelection& d = options.digests;
+    auto created = DigestPipeline::Create(DigestWorkers(options.threads), kHeadBytes,
+                                          {d.md5, d.sha1, d.sha256, d.sha512}, options.output);
     if (!created.ok()) return Fail(created.status());
     pipeline = std::move(created).value();
     return Status::Ok();
@@ -183,6 +185,9 @@ Status ImageDigester::Impl::Feed(std::span<const char> input) {
         MKT_RETURN_IF_ERROR(Resolve(compression));
     }
     MKT_RETURN_IF_ERROR(Consume(input));
+    if (pipeline && options.output) {
+        if (Status s = pipeline->error(); !s.ok()) return Fail(s);
+    }
     Report();
     return Status::Ok();
 }

@@ -62,8 +62,21 @@ struct DigestProgress {
 /// 256 KiB to 1 MiB): keep it cheap; throttle redraws in the callback.
 using ProgressCallback = std::function<void(const DigestProgress&)>;
 
+/// Which digests to compute (a verifying download needs only those its metadata
+/// lists); the others come back empty in ImageDigests.
+struct DigestSelection {
+    bool md5 = true, sha1 = true, sha256 = true, sha512 = true;
+};
+
+/// Receives the UNCOMPRESSED bytes in order, in pieces of up to 1 MiB, on a
+/// digest worker thread (or the feeding thread with threads = 1), while the
+/// digests run. An error is kept: Feed returns it soon after, Finish returns it.
+using ImageOutput = std::function<Status(std::span<const char>)>;
+
 struct DigestOptions {
     Compression compression = Compression::kAuto;
+    DigestSelection digests;
+    ImageOutput output;
     /// Threads computing digests: 0 = std::thread::hardware_concurrency(); 1 = on
     /// the feeding thread; n >= 2 = min(n, 4) workers besides the feeding thread.
     unsigned threads = 0;
