@@ -1,0 +1,17 @@
+// What the OCCI handlers need, wired once by server/app.cpp.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "registry/registry.hpp"
+
+namespace mkt::occi {
+
+struct OcciContext {
+    Registry& registry;
+    /// Known resource providers: name -> OCCI endpoint URL (occi.provider.<name>).
+    std::map<std::string, std::string> providers;
+};
+
+}  // namespace mkt::occi

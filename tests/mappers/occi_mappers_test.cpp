@@ -1,0 +1,190 @@
+// The OCCI view of entries against golden files (tests/data/golden/occi/): every
+// rendering of the query interface, an image's os_tpl mixin and its storage
+// resource. Inputs are fixed (a real production document parsed by the real
+// parser, plus a second endorsement and provider locations), so a change of a
+// rendering shows up as a diff. MKT_UPDATE_GOLDEN=1 rewrites them (review the diff).
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "mappers/occi_model.hpp"
+#include "mappers/occi_render.hpp"
+#include "occi/syntax.hpp"
+#include "registry/identifier.hpp"
+#include "registry/xmlsec/metadata_parser.hpp"
+#include "tests/support/paths.hpp"
+
+namespace mkt::mappers::occi {
+namespace {
+
+std::filesystem::path Golden(const std::string& name) {
+    return testing::SourceDir() / "tests/data/golden/occi" / name;
+}
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+    if (const char* update = std::getenv("MKT_UPDATE_GOLDEN");
+        update && std::string(update) == "1") {
+        testing::WriteFile(Golden(name), actual);
+    }
+    EXPECT_EQ(actual, testing::ReadFile(Golden(name))) << "golden file " << name << " differs";
+}
+
+constexpr const char* kProvider = "https://occi.example-site.eu:11443";
+
+Entry ProductionEntry() {
+    const std::string doc = testing::ReadFile(testing::StratusLabFixtures() /
+                                              "production/LHfKVPoHcv4oMirHU0KuOQc-TvI.entry.xml");
+    auto parsed = xmlsec::XmlMetadataParser().Parse(doc);
+    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+    Entry e;
+    e.metadata = (*parsed)->metadata();
+    e.key = {e.metadata.identifier, e.metadata.endorsement.email, e.metadata.endorsement.created};
+    e.seq = 42;
+    return e;
+}
+
+// The production entry, and a newer endorsement of the same image by another
+// endorser whose locations are in a provider's image store.
+OcciImage Image() {
+    Entry first = ProductionEntry();
+    Entry second = first;
+    second.key.email = "operator@example-site.eu";
+    second.key.created = *Timestamp::Parse("2016-06-01T10:00:00Z");
+    second.metadata.title = "Ubuntu 14.04 \"Trusty\" at example-site";
+    second.metadata.locations = {std::string(kProvider) + "/storage/6f1c2f3a",
+                                 "pdisk:occi.example-site.eu:8445:0b3c-77aa",
+                                 first.metadata.locations.front()};
+    return OcciImage{{second, first}};
+}
+
+const Context& Ctx() {
+    static const Context context{"https://marketplace.example.org/", {{"example-site", kProvider}}};
+    return context;
+}
+
+std::string Lines(const Fields& fields) { return PlainBody(fields); }
+
+TEST(OcciMappersTest, QueryInterfaceText) {
+    std::string body;
+    for (const Category& c : FixedModel(Ctx())) body += "Category: " + CategoryText(c) + "\n";
+    body += "Category: " + CategoryText(ImageMixin(Image(), Ctx())) + "\n";
+    ExpectGolden("query.txt", body);
+}
+
+TEST(OcciMappersTest, QueryInterfaceTextOcciHeaders) {
+    Fields fields;
+    for (const Category& c : FixedModel(Ctx())) fields.emplace_back("Category", CategoryText(c));
+    fields.emplace_back("Category", CategoryText(ImageMixin(Image(), Ctx())));
+    ExpectGolden("query.occi", Lines(CombineForHeaders(fields)));
+}
+
+TEST(OcciMappersTest, QueryInterfaceJson) {
+    ModelJsonWriter writer;
+    for (const Category& c : FixedModel(Ctx())) writer.Add(c);
+    writer.Add(ImageMixin(Image(), Ctx()));
+    ExpectGolden("query.json", writer.Finish());
+}
+
+TEST(OcciMappersTest, ImageMixinTextAndJson) {
+    const Category mixin = ImageMixin(Image(), Ctx());
+    ExpectGolden("image_mixin.txt", "Category: " + CategoryText(mixin) + "\n");
+    ExpectGolden("image_mixin.json", CategoryJson(mixin) + "\n");
+}
+
+TEST(OcciMappersTest, StorageResourceRenderings) {
+    const Resource r = StorageResource(Image(), Ctx());
+    const auto model = FixedModel(Ctx());
+    const Category& storage = *std::find_if(model.begin(), model.end(), [](const Category& c) {
+        return c.term == "storage" && c.cls == CategoryClass::kKind;
+    });
+    ExpectGolden("storage.txt", Lines(ResourceFields(r, storage)));
+    ExpectGolden("storage.occi", Lines(CombineForHeaders(ResourceFields(r, storage))));
+    ExpectGolden("storage.json", ResourceJson(r) + "\n");
+    ExpectGolden("storage_collection.json", ResourcesJson({ResourceJson(r)}));
+}
+
+TEST(OcciMappersTest, CollectionRenderings) {
+    const std::vector<std::string> urls = {
+        "https://marketplace.example.org/storage/LHfKVPoHcv4oMirHU0KuOQc-TvI",
+        "https://marketplace.example.org/storage/MMZu9WvwKIro-rtBQfDk4PsKO7_"};
+    ExpectGolden("collection.txt", Lines(LocationFields(urls)));
+    ExpectGolden("collection.uri-list", UriList(urls));
+}
+
+TEST(OcciMappersTest, TextRenderingsParseBackWithTheOcciParser) {
+    const Resource r = StorageResource(Image(), Ctx());
+    const auto model = FixedModel(Ctx());
+    auto message = mkt::occi::ParseBody(Lines(ResourceFields(r, model[4])));
+    ASSERT_TRUE(message.ok()) << message.status().ToString();
+    EXPECT_EQ(message->links.size(), 3u);
+    for (const auto& a : message->attributes) {
+        if (a.name == "occi.core.title") {
+            EXPECT_EQ(a.value.text, "Ubuntu 14.04 \"Trusty\" at example-site");
+        }
+    }
+    for (const Category& c : model) {
+        auto parsed = mkt::occi::ParseCategory(CategoryText(c));
+        ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+        EXPECT_EQ(parsed->TypeId(), c.TypeId());
+    }
+}
+
+TEST(OcciMappersTest, TermsAreOcci11ValidAndLosslessForEveryIdentifierVector) {
+    std::istringstream vectors(
+        testing::ReadFile(testing::StratusLabFixtures() / "identifier-vectors.tsv"));
+    size_t checked = 0;
+    for (std::string line; std::getline(vectors, line);) {
+        if (line.empty() || line[0] == '#') continue;
+        const std::string id = line.substr(line.find('\t') + 1, identifier::kLength);
+        if (!identifier::IsValid(id)) continue;
+        auto term = TermOf(id);
+        ASSERT_TRUE(term.ok()) << id;
+        EXPECT_TRUE(mkt::occi::IsOcci11Term(*term)) << *term;
+        EXPECT_EQ(IdentifierOfTerm(*term).value(), id);
+        ++checked;
+    }
+    EXPECT_GT(checked, 3u);
+    EXPECT_EQ(TermOf("MMZu9WvwKIro-rtBQfDk4PsKO7_").value(),
+              "sha1_c319bbd5afc0a22ba3eaed0507c39383ec28eeff");
+    EXPECT_FALSE(IdentifierOfTerm("sha1_C319bbd5afc0a22ba3eaed0507c39383ec28eeff").ok());
+    EXPECT_FALSE(IdentifierOfTerm("uuid_c319bbd5afc0a22ba3eaed0507c39383ec28eeff").ok());
+    EXPECT_FALSE(IdentifierOfTerm("sha1_c319").ok());
+}
+
+TEST(OcciMappersTest, ProviderStorageIsRecognisedOnlyUnderAKnownEndpoint) {
+    const std::map<std::string, std::string> providers = {{"site", "https://occi.site.eu:11443/"}};
+    auto url = RecogniseProviderStorage("https://occi.site.eu:11443/storage/abc", providers);
+    ASSERT_TRUE(url);
+    EXPECT_EQ(url->provider, "site");
+    EXPECT_EQ(url->target, "https://occi.site.eu:11443/storage/abc");
+    auto pdisk = RecogniseProviderStorage("pdisk:occi.site.eu:8445:uuid-1", providers);
+    ASSERT_TRUE(pdisk);
+    EXPECT_EQ(pdisk->target, "https://occi.site.eu:11443/storage/uuid-1");
+    EXPECT_FALSE(RecogniseProviderStorage("https://occi.site.eu:11443/compute/abc", providers));
+    EXPECT_FALSE(
+        RecogniseProviderStorage("https://occi.site.eu:11443.evil.org/storage/a", providers));
+    EXPECT_FALSE(RecogniseProviderStorage("https://other.eu/storage/abc", providers));
+    EXPECT_FALSE(RecogniseProviderStorage("pdisk:other.eu:8445:uuid-1", providers));
+}
+
+TEST(OcciMappersTest, LocationsCarryThePathOfThePublicUrl) {
+    const Context prefixed{"https://host.example.org/marketplace/", {}};
+    EXPECT_EQ(prefixed.BasePath(), "/marketplace/");
+    EXPECT_EQ(prefixed.Absolute("/marketplace/storage/x"),
+              "https://host.example.org/marketplace/storage/x");
+    EXPECT_EQ(ImageMixin(Image(), prefixed).location,
+              "/marketplace/mixin/os_tpl/" + TermOf(Image().identifier()).value() + "/");
+    EXPECT_EQ(StorageResource(Image(), prefixed).location,
+              "/marketplace/storage/" + Image().identifier());
+}
+
+TEST(OcciMappersTest, SizeIsInGibibytes) {
+    EXPECT_EQ(GibibytesOf(0), "0");
+    EXPECT_EQ(GibibytesOf(1073741824), "1");
+    EXPECT_EQ(GibibytesOf(536870912), "0.5");
+}
+
+}  // namespace
+}  // namespace mkt::mappers::occi
