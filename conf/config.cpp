@@ -126,6 +126,9 @@ const std::vector<Key>& Keys() {
         MKT_INT_KEY("metadata.max_bytes", limits.max_bytes, 1024, size_t{64} << 20),
         MKT_INT_KEY("metadata.max_depth", limits.max_depth, 8, 256),
         MKT_INT_KEY("metadata.max_elements", limits.max_elements, 16, 1000000),
+        MKT_INT_KEY("sparql.timeout_ms", sparql.timeout_ms, 100, 3600000),
+        MKT_INT_KEY("sparql.max_rows", sparql.max_rows, 1, 100000000),
+        MKT_INT_KEY("sparql.max_concurrent", sparql.max_concurrent, 1, 64),
     };
     return keys;
 }

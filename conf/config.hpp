@@ -36,6 +36,13 @@ struct TrustConfig {
     int reload_seconds = 60;
 };
 
+/// Limits of the SPARQL endpoint (/query); hitting one is an explicit error.
+struct SparqlConfig {
+    int timeout_ms = 10000;     // a query running longer is stopped: 503
+    size_t max_rows = 10000;    // a larger answer is refused: 400, never truncated
+    size_t max_concurrent = 4;  // more queries at once wait no longer than: 503 + Retry-After
+};
+
 /// Named entries: keys `<prefix>.<name> = <value>` (file and --set only; no
 /// environment form, since '_' in a name could not be told from '.').
 /// `occi.provider.<name> = <OCCI endpoint URL>`: resource providers whose image
@@ -49,6 +56,7 @@ struct Config {
     TrustConfig trust;
     RegistryOptions registry;
     DocumentLimits limits;
+    SparqlConfig sparql;
     bool benchmark_routes = false;  // registers GET /_bench/trivial (benchmarks only)
     NamedValues occi_providers;     // name -> OCCI endpoint URL (http:// or https://)
     NamedValues site_policies;      // name -> policy file path

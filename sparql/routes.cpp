@@ -1,0 +1,126 @@
+#include "sparql/routes.hpp"
+
+#include <sstream>
+
+#include "http/error_body.hpp"
+#include "http/negotiation.hpp"
+#include "sparql/result_formats.hpp"
+
+namespace mkt::sparql {
+namespace {
+
+using http::Request;
+using http::Response;
+
+constexpr const char* kRetryAfterSeconds = "5";
+
+Status ReadOnly() {
+    return Status::InvalidArgument(
+        "SPARQL updates are refused: this endpoint is read-only; entries change only by signed "
+        "uploads");
+}
+
+Status DatasetRefused(std::string_view name) {
+    return Status::InvalidArgument(std::string(name) +
+                                   " is refused: the endpoint queries its own default graph "
+                                   "(every entry); remove the parameter");
+}
+
+/// The query text of a protocol request; nullopt when none was sent.
+Result<std::optional<std::string>> QueryText(const Request& req) {
+    std::vector<std::pair<std::string, std::string>> params = req.query;
+    if (req.method == http::Method::kPost) {
+        const std::string type = http::BaseMediaType(req.headers.Get("Content-Type").value_or(""));
+        if (type == "application/sparql-query") {
+            return std::optional<std::string>(req.body);
+        }
+        if (type == "application/sparql-update") return ReadOnly();
+        if (type != "application/x-www-form-urlencoded") {
+            return Status(StatusCode::kUnsupportedMedia,
+                          "POST /query takes application/x-www-form-urlencoded (query=...) or "
+                          "application/sparql-query, not '" +
+                              type.substr(0, 64) + "'");
+        }
+        auto form = http::ParseFormEncoded(req.body);
+        if (!form) return Status::InvalidArgument("malformed form body: bad percent escape");
+        params.insert(params.end(), form->begin(), form->end());
+    }
+    std::optional<std::string> query;
+    for (const auto& [name, value] : params) {
+        if (name == "update") return ReadOnly();
+        if (name == "default-graph-uri" || name == "named-graph-uri") return DatasetRefused(name);
+        if (name != "query") continue;
+        if (query) return Status::InvalidArgument("more than one 'query' parameter");
+        query = value;
+    }
+    return query;
+}
+
+Result<Response> HandleQuery(const redland::SparqlEngine& engine, Request& req) {
+    auto type = http::Negotiate(req, ResultOffers());
+    MKT_ASSIGN_OR_RETURN(std::optional<std::string> query, QueryText(req));
+    const bool html = type && *type == kHtml;
+    if (!query || query->find_first_not_of(" \t\r\n") == std::string::npos) {
+        if (html)
+            return Response::Make(200, "text/html; charset=utf-8", RenderHtmlPage("", nullptr, ""));
+        return Status::InvalidArgument(
+            "missing query: send ?query=<SPARQL> (GET), a form field 'query' or an "
+            "application/sparql-query body (POST)");
+    }
+    Result<redland::QueryResult> result = engine.Execute(*query);
+    if (html) {
+        if (!result.ok() && result.status().code() == StatusCode::kInvalidArgument) {
+            return Response::Make(400, "text/html; charset=utf-8",
+                                  RenderHtmlPage(*query, nullptr, result.status().message()));
+        }
+        MKT_RETURN_IF_ERROR(result.status());
+        return Response::Make(200, "text/html; charset=utf-8",
+                              RenderHtmlPage(*query, &result.value(), ""));
+    }
+    MKT_RETURN_IF_ERROR(result.status());
+    if (result->form == redland::QueryResult::Form::kGraph) {
+        type = http::Negotiate(req, GraphOffers());
+    }
+    if (!type) {
+        return Status(StatusCode::kNotAcceptable,
+                      "no acceptable representation; results are available as "
+                      "application/sparql-results+xml, application/sparql-results+json, text/csv, "
+                      "text/tab-separated-values, text/html (CONSTRUCT: text/turtle, "
+                      "application/n-triples)");
+    }
+    std::string content_type = *type;
+    if (content_type == "application/xml") content_type = kResultsXml;
+    if (content_type == "application/json") content_type = kResultsJson;
+    return Response::Make(200, content_type + "; charset=utf-8", RenderResult(*result, *type));
+}
+
+/// GET /query/export.nt: the whole graph as N-Triples, the data the cross-checks
+/// give other SPARQL engines. 503 while the graph is built.
+Result<Response> HandleExport(const redland::SparqlEngine& engine) {
+    std::ostringstream out;
+    MKT_RETURN_IF_ERROR(engine.graph().WriteNTriples(out));
+    Response response;
+    response.headers.Set("Content-Type", "application/n-triples; charset=utf-8");
+    response.shared_body = std::make_shared<const std::string>(std::move(out).str());
+    return response;
+}
+
+/// Native error bodies, plus Retry-After on 503 (graph not ready, busy, time limit).
+Response RenderSparqlError(const Request& req, const Status& status, int http_status) {
+    Response response = http::RenderNativeError(req, status, http_status);
+    if (http_status == 503) response.headers.Set("Retry-After", kRetryAfterSeconds);
+    return response;
+}
+
+}  // namespace
+
+void RegisterSparqlRoutes(http::Router& router, const redland::SparqlEngine& engine) {
+    auto handler = [&engine](Request& req) { return HandleQuery(engine, req); };
+    router.Add(http::Method::kGet, "/query", handler, &RenderSparqlError);
+    router.Add(http::Method::kPost, "/query", handler, &RenderSparqlError);
+    router.Add(
+        http::Method::kGet, "/query/export.nt",
+        [&engine](Request&) { return HandleExport(engine); }, &RenderSparqlError);
+}
+
+}  // namespace mkt::sparql
