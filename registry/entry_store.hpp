@@ -60,6 +60,12 @@ struct EntryQuery {
     /// Only the latest entry of each (identifier, email). Stores ignore it when
     /// `created` is set (an exact date reaches history, as in StratusLab).
     bool latest_only = true;
+    /// One entry per image: only the entry with the greatest (created, seq) among
+    /// the latest entries of all endorsers of its identifier, chosen before any
+    /// other filter applies (the other filters then apply to that entry), so
+    /// `total` counts images. Implies latest_only; ignored when `created` is set.
+    /// Used by the CIMI front-end (one MachineImage per identifier).
+    bool newest_per_identifier = false;
     StatusSet statuses;  // default: valid only
     Timestamp now;       // reference time for valid/expired
     std::optional<std::string> os, os_version, os_arch;

@@ -103,6 +103,22 @@ bool MemoryEntryStore::Matches(const Stored& s, const EntryQuery& q,
                        [&](const std::string& t) { return Contains(c.search_text, t); });
 }
 
+std::vector<size_t> MemoryEntryStore::NewestPerIdentifier() const {
+    std::map<std::string, size_t> newest;
+    for (const auto& [pair, index] : latest_) {
+        auto [it, inserted] = newest.emplace(pair.first, index);
+        if (inserted) continue;
+        const Entry& held = entries_[it->second].entry;
+        const Entry& candidate = entries_[index].entry;
+        if (std::pair(candidate.key.created, candidate.seq) > std::pair(held.key.created, held.seq))
+            it->second = index;
+    }
+    std::vector<size_t> out;
+    out.reserve(newest.size());
+    for (const auto& [identifier, index] : newest) out.push_back(index);
+    return out;
+}
+
 Result<EntryPage> MemoryEntryStore::List(const EntryQuery& query) const {
     std::optional<SortPosition> after;
     if (query.cursor) {
@@ -119,7 +135,9 @@ Result<EntryPage> MemoryEntryStore::List(const EntryQuery& query) const {
         if (!Matches(s, query, terms)) return;
         matches.push_back({SortPosition{SortValueOf(s.entry, query.sort), s.entry.seq}, index});
     };
-    if (latest_only) {
+    if (query.newest_per_identifier && !query.created) {
+        for (size_t index : NewestPerIdentifier()) consider(index);
+    } else if (latest_only) {
         for (const auto& [pair, index] : latest_) consider(index);
     } else {
         for (size_t i = 0; i < entries_.size(); ++i) consider(i);

@@ -46,6 +46,8 @@ class MemoryEntryStore final : public EntryStore {
     using Pair = std::pair<std::string, std::string>;           // identifier, email
 
     bool Matches(const Stored& s, const EntryQuery& q, const std::vector<std::string>& terms) const;
+    /// Indexes of the newest latest entry of each identifier (caller holds the lock).
+    std::vector<size_t> NewestPerIdentifier() const;
 
     mutable std::shared_mutex mutex_;
     std::vector<Stored> entries_;   // entries_[i].entry.seq == i + 1

@@ -144,6 +144,7 @@ uint64_t QueryFingerprint(const EntryQuery& q) {
     f.AddOptional(q.created);
     f.AddOptional(q.created_after);
     f.Add(q.latest_only ? "latest" : "all");
+    if (q.newest_per_identifier) f.Add("newest-per-identifier");
     f.Add(std::string{q.statuses.valid ? 'v' : '-', q.statuses.expired ? 'e' : '-',
                       q.statuses.deprecated ? 'd' : '-'});
     f.AddOptional(q.os);

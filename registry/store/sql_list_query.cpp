@@ -66,8 +66,15 @@ void AddStatuses(Conditions& c, const StatusSet& s, Timestamp now, const std::st
     }
 }
 
-// With `hint_status` the latest/status terms, with `hint_os` the os terms, are
-// written so that no index serves them.
+bool Newest(const EntryQuery& q) { return q.newest_per_identifier && !q.created; }
+
+// An image query naming an os: the index entries_newest_by_os (newest, os_lc,
+// deprecated, created, seq, valid_until) finds its matches, counts them without
+// reading the table and, for a single deprecated value, yields them in created order.
+bool NewestWithOs(const EntryQuery& q) { return Newest(q) && q.os.has_value(); }
+
+// With `hint_status` the latest/newest/status terms, with `hint_os` the os
+// terms, are written so that no index serves them.
 void AddFilters(Conditions& c, const EntryQuery& q, bool hint_status, bool hint_os) {
     const std::string hint = hint_status ? "+" : "";
     const std::string os_hint = hint_os ? "+" : "";
@@ -75,7 +82,11 @@ void AddFilters(Conditions& c, const EntryQuery& q, bool hint_status, bool hint_
     AddEquals(c, "e.email", q.email, false);
     if (q.created) c.Add("e.created = " + c.Param(q.created->ToString()));
     if (q.created_after) c.Add("e.created > " + c.Param(q.created_after->ToString()));
-    if (q.latest_only && !q.created) c.Add(hint + "e.is_latest = 1");
+    if (Newest(q)) {
+        c.Add(hint + "e.newest = 1");  // implies is_latest = 1 (sqlite_schema.hpp)
+    } else if (q.latest_only && !q.created) {
+        c.Add(hint + "e.is_latest = 1");
+    }
     AddStatuses(c, q.statuses, q.now, hint);
     AddEquals(c, os_hint + "e.os_lc", q.os, true);
     AddEquals(c, os_hint + "e.os_version_lc", q.os_version, true);
@@ -145,7 +156,7 @@ std::string OrderBy(const EntryQuery& q, const std::string& hint) {
 
 SqlStatement BuildCountStatement(const EntryQuery& query, SqlPlaceholders placeholders) {
     Conditions c(placeholders);
-    AddFilters(c, query, HasOtherFilters(query), false);
+    AddFilters(c, query, HasOtherFilters(query) && !NewestWithOs(query), false);
     return {"SELECT COUNT(*) FROM entries e" + c.Where(), c.TakeParams()};
 }
 
@@ -159,7 +170,15 @@ SqlStatement BuildPageStatement(const EntryQuery& query, const std::optional<Sor
                                 PagePlan plan, SqlPlaceholders placeholders) {
     const bool walk = plan == PagePlan::kWalkSortIndex;
     Conditions c(placeholders);
-    AddFilters(c, query, walk || HasOtherFilters(query), walk);
+    if (NewestWithOs(query)) {
+        // Sorted by created, walking entries_newest_by_os reads only matches (the
+        // sort index would be walked through every other os too). Sorted by
+        // another column, walk that column's index like any other listing.
+        const bool by_created = query.sort == SortField::kCreated;
+        AddFilters(c, query, walk && !by_created, walk && !by_created);
+    } else {
+        AddFilters(c, query, walk || HasOtherFilters(query), walk);
+    }
     if (after) AddAfter(c, query, *after);
     std::string text = "SELECT e.seq FROM entries e" + c.Where() + OrderBy(query, walk ? "" : "+");
     text += " LIMIT " + c.Param(static_cast<int64_t>(query.limit) + 1);

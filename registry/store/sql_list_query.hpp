@@ -27,6 +27,14 @@
 //    Cheap when matches are few, where a walk would read the whole index.
 // ChoosePagePlan picks between the last two from the total the count returned.
 //
+// An image query (newest_per_identifier) tests the `newest` flag instead of
+// is_latest (no per-row subquery). With an os, nothing is hinted away in the
+// count, in kSortMatches, and in kWalkSortIndex when sorted by created: the
+// index entries_newest_by_os (newest, os_lc, deprecated, created, seq,
+// valid_until) then serves the count from the index alone and yields the page in
+// created order reading only matches. Without an os, the rules above apply (the
+// status-only count uses entries_newest_by_status).
+//
 // Private to registry/store/. Pure functions, thread-safe.
 #pragma once
 

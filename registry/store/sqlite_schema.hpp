@@ -13,6 +13,14 @@
 //    separate latest table: the latest-only test of a listing then sits in the
 //    same index as the status; at 100,000 entries the count of the default
 //    listing takes 9 ms instead of 85 ms with a per-row lookup in a table.)
+//    `newest` (version 2) is 1 on the one entry per identifier that stands for
+//    the image: the greatest (created, seq) among its is_latest rows (see
+//    EntryQuery::newest_per_identifier), 0 elsewhere; the unique partial index
+//    entries_newest_of_identifier makes "at most one" a constraint, and the
+//    write transaction of an insert moves it. A flag for the same reason as
+//    is_latest: the CIMI query (newest, os, valid, created after, newest first)
+//    is then one range of the covering index entries_newest_by_os, counted in
+//    under 1 ms at 100,000 entries instead of 78 ms with a per-row NOT EXISTS.
 //  * entry_payloads: per seq, the typed fields as a codec string (entry_codec.hpp)
 //    and the signed document bytes untouched. Kept out of `entries` so that
 //    scans and index walks over entries touch small rows (a free-text scan of
@@ -26,11 +34,15 @@
 
 namespace mkt::store::sqlite {
 
-/// The version this program writes and reads.
-inline constexpr int kSchemaVersion = 1;
+/// The version this program writes and reads. History: 1 initial; 2 adds
+/// entries.newest and its indexes.
+inline constexpr int kSchemaVersion = 2;
 
 /// Creates the schema in an empty database, or checks the version of an existing
-/// one (in one IMMEDIATE transaction, so concurrent openers do not race).
+/// one and migrates an older one in place (in one IMMEDIATE transaction, so
+/// concurrent openers do not race and a failed migration leaves the file as it
+/// was; version 1 to 2 takes about 2 s at 100,000 entries). Existing rows are
+/// never removed or rewritten except for the columns a migration adds.
 /// Errors: kInvalidArgument when the database has tables but no schema_version
 /// ("not a Marketplace store") or a version newer than kSchemaVersion (naming
 /// both); SQLite errors as ErrorStatus maps them.

@@ -1,11 +1,13 @@
 // SqliteEntryStore: the embedded default EntryStore, one SQLite file in WAL mode.
 //
 // Layout (sqlite_schema.hpp): table `entries` keeps per entry the indexed copies
-// of what listings filter and sort on, and the is_latest flag of the newest entry
-// of each (identifier, email); table `entry_payloads` keeps the signed bytes
+// of what listings filter and sort on, the is_latest flag of the newest entry
+// of each (identifier, email) and the newest flag of the entry that stands for
+// each image (identifier); table `entry_payloads` keeps the signed bytes
 // untouched and the typed fields as a codec string (entry_codec.hpp; reading
 // never re-parses XML). The schema is versioned by table `schema_version`; a
-// file with a newer version is refused.
+// file with a newer version is refused, an older one is migrated in place at
+// Open (one transaction; version 1 to 2 backfills the newest flag).
 //
 // Writes: one writer thread, group commit (sqlite_writer.hpp): concurrent Puts
 // are committed together, one transaction and one WAL fsync per batch, each

@@ -29,13 +29,18 @@ constexpr const char* kFindKey =
 constexpr const char* kFindLatest =
     "SELECT seq, created FROM entries WHERE identifier = ? AND email = ? AND is_latest = 1";
 constexpr const char* kClearLatest = "UPDATE entries SET is_latest = 0 WHERE seq = ?";
+constexpr const char* kFindNewest =
+    "SELECT seq, created FROM entries WHERE identifier = ? AND newest = 1";
+constexpr const char* kClearNewest = "UPDATE entries SET newest = 0 WHERE seq = ?";
 constexpr const char* kInsertEntry =
     "INSERT INTO entries (identifier, email, created, received, valid_until, deprecated, "
     "is_latest, os, os_version, os_arch, title, tag, os_lc, os_version_lc, os_arch_lc, "
-    "email_lc, subject, subject_lc, issuer, search_text) "
-    "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "email_lc, subject, subject_lc, issuer, search_text, newest) "
+    "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kInsertPayload =
     "INSERT INTO entry_payloads (seq, codec, document) VALUES (?, ?, ?)";
+
+constexpr int kNewestParameter = 20;  // after BindEntry's 19
 
 Status BindEntry(Statement& s, const Entry& e, const std::string& created, const EntryColumns& c) {
     const EntryMetadata& m = e.metadata;
@@ -156,6 +161,32 @@ void GroupCommitWriter::CommitBatch(const std::vector<Request*>& batch) {
     }
 }
 
+Status GroupCommitWriter::ClearFlag(const char* sql, int64_t seq) {
+    MKT_ASSIGN_OR_RETURN(Statement clear, db_->Prepare(sql));
+    MKT_RETURN_IF_ERROR(clear.Bind(1, seq));
+    return clear.Run();
+}
+
+// The new entry gets the greatest seq of the table (INTEGER PRIMARY KEY without
+// AUTOINCREMENT takes max + 1 and rows are never deleted), so its (created, seq)
+// is greater than the current newest's exactly when created >= the newest's.
+// When the current newest is the (identifier, email)'s previous latest, whose
+// is_latest was just cleared, the new entry is newer than it (checked above),
+// so it takes over: the flag never stays on a row that lost is_latest.
+Result<bool> GroupCommitWriter::TakeNewest(const std::string& identifier,
+                                           const std::string& created) {
+    std::optional<int64_t> current;
+    {
+        MKT_ASSIGN_OR_RETURN(Statement find, db_->Prepare(kFindNewest));
+        MKT_RETURN_IF_ERROR(find.BindText(1, identifier));
+        MKT_ASSIGN_OR_RETURN(bool found, find.Step());
+        if (found && find.Text(1) > created) return false;
+        if (found) current = find.Int(0);
+    }
+    if (current) MKT_RETURN_IF_ERROR(ClearFlag(kClearNewest, *current));
+    return true;
+}
+
 Result<PutOutcome> GroupCommitWriter::Apply(const Request& r, int64_t& seq) {
     const Entry& e = *r.entry;
     {
@@ -182,14 +213,12 @@ Result<PutOutcome> GroupCommitWriter::Apply(const Request& r, int64_t& seq) {
         }
         if (found) previous = latest.Int(0);
     }
-    if (previous) {
-        MKT_ASSIGN_OR_RETURN(Statement clear, db_->Prepare(kClearLatest));
-        MKT_RETURN_IF_ERROR(clear.Bind(1, *previous));
-        MKT_RETURN_IF_ERROR(clear.Run());
-    }
+    if (previous) MKT_RETURN_IF_ERROR(ClearFlag(kClearLatest, *previous));
+    MKT_ASSIGN_OR_RETURN(bool newest, TakeNewest(e.key.identifier, r.created));
     {
         MKT_ASSIGN_OR_RETURN(Statement insert, db_->Prepare(kInsertEntry));
         MKT_RETURN_IF_ERROR(BindEntry(insert, e, r.created, r.columns));
+        MKT_RETURN_IF_ERROR(insert.Bind(kNewestParameter, newest ? 1 : 0));
         MKT_RETURN_IF_ERROR(insert.Run());
         seq = db_->LastInsertRowid();
     }

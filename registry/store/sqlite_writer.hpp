@@ -9,7 +9,8 @@
 //   BEGIN IMMEDIATE
 //     per Put: SAVEPOINT; same key? (unchanged / already exists); older than the
 //              latest of (identifier, email)?; clear that one's is_latest;
-//              INSERT entries and entry_payloads;
+//              newer than the newest of the identifier? clear that one's newest;
+//              INSERT entries (is_latest = 1, newest = 0 or 1) and entry_payloads;
 //              RELEASE on success, ROLLBACK TO on any error
 //   COMMIT            -- one fsync for the whole batch
 //
@@ -72,6 +73,11 @@ class GroupCommitWriter {
     /// The checks and writes of one Put inside the open transaction; `seq` is set
     /// on insertion.
     Result<PutOutcome> Apply(const Request& request, int64_t& seq);
+    /// Sets the flag column of `sql` ("UPDATE ... = 0 WHERE seq = ?") to 0 on `seq`.
+    Status ClearFlag(const char* sql, int64_t seq);
+    /// Whether an entry of `identifier` created at `created`, about to be inserted,
+    /// becomes the newest of its identifier; if so clears the current newest's flag.
+    Result<bool> TakeNewest(const std::string& identifier, const std::string& created);
 
     std::unique_ptr<Connection> db_;
     const size_t max_batch_size_;

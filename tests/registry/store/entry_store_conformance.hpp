@@ -505,6 +505,74 @@ TYPED_TEST_P(EntryStoreConformance, CreatedIsExactAndCreatedAfterIsStrict) {
     (void)a1;
 }
 
+TYPED_TEST_P(EntryStoreConformance, NewestPerIdentifierKeepsOneEntryPerImageBeforeOtherFilters) {
+    // Image 1: a's history (kT0, kT0+10) and b at kT0+20 (deprecated, the newest).
+    this->Insert(TestEntry(1, "a@example.org", kT0));
+    const Entry a1 = this->Insert(TestEntry(1, "a@example.org", kT0 + 10));
+    Entry b1 = TestEntry(1, "b@example.org", kT0 + 20);
+    b1.metadata.deprecated = "superseded";
+    b1 = this->Insert(b1);
+    // Image 2: a only. Image 3: a and b at the same time (seq breaks the tie).
+    const Entry a2 = this->Insert(TestEntry(2, "a@example.org", kT0 + 5));
+    this->Insert(TestEntry(3, "a@example.org", kT0 + 30));
+    const Entry b3 = this->Insert(TestEntry(3, "b@example.org", kT0 + 30));
+    EntryQuery q = this->Everything(SortField::kCreated, true);
+    q.latest_only = false;
+    q.newest_per_identifier = true;
+    EXPECT_EQ(this->Paths(q), (std::vector{b3.key.ToPath(), b1.key.ToPath(), a2.key.ToPath()}));
+    EXPECT_EQ(this->store().List(q)->total, 3u);
+    // Other filters apply to the chosen entry: image 1 is deprecated, not replaced by a1.
+    q.statuses = StatusSet::Only(EntryStatus::kValid);
+    EXPECT_EQ(this->Paths(q), (std::vector{b3.key.ToPath(), a2.key.ToPath()}));
+    q.email = "a@example.org";
+    EXPECT_EQ(this->Paths(q), (std::vector{a2.key.ToPath()}));
+    q.email.reset();
+    q.created_after = kT0 + 5;
+    EXPECT_EQ(this->Paths(q), (std::vector{b3.key.ToPath()}));
+    q.created_after.reset();
+    q.limit = 1;  // cursor pages walk one image at a time
+    EXPECT_EQ(this->WalkWithCursor(q), (std::vector{b3.key.ToPath(), a2.key.ToPath()}));
+    (void)a1;
+}
+
+// Every way a write can move the image's newest entry, checked after each step
+// through the query shapes the stores plan differently (with and without an os,
+// walked in created order, sorted by another column, counted).
+TYPED_TEST_P(EntryStoreConformance, NewestPerIdentifierFollowsEveryEndorsementOfAnImage) {
+    const Entry other = this->Insert(TestEntry(2, "z@example.org", kT0));
+    auto expect_newest = [&](const Entry& newest, const std::string& step) {
+        EntryQuery q = this->Everything(SortField::kCreated, true);
+        q.newest_per_identifier = true;
+        const std::vector<std::string> want = {newest.key.ToPath(), other.key.ToPath()};
+        EXPECT_EQ(this->Paths(q), want) << step;
+        EXPECT_EQ(this->store().List(q)->total, 2u) << step;
+        q.os = "UBUNTU";
+        EXPECT_EQ(this->Paths(q), want) << step << " (with an os)";
+        EXPECT_EQ(this->store().List(q)->total, 2u) << step << " (with an os)";
+        q.offset = 1;  // reaches far into the matches: the sorting plan
+        EXPECT_EQ(this->Paths(q), (std::vector{other.key.ToPath()})) << step << " (offset)";
+        q.offset = 0;
+        q.sort = SortField::kTitle;
+        q.descending = false;  // "Image 1" < "Image 2"
+        EXPECT_EQ(this->Paths(q), want) << step << " (by title)";
+    };
+    const Entry a10 = this->Insert(TestEntry(1, "a@example.org", kT0 + 10));
+    expect_newest(a10, "first entry of the image");
+    this->Insert(TestEntry(1, "b@example.org", kT0 + 5));
+    expect_newest(a10, "older entry by another endorser");
+    const Entry c20 = this->Insert(TestEntry(1, "c@example.org", kT0 + 20));
+    expect_newest(c20, "newer entry by another endorser");
+    const Entry a30 = this->Insert(TestEntry(1, "a@example.org", kT0 + 30));
+    expect_newest(a30, "re-endorsement by an endorser whose latest was not the newest");
+    const Entry a50 = this->Insert(TestEntry(1, "a@example.org", kT0 + 50));
+    expect_newest(a50, "re-endorsement of the newest entry by its endorser");
+    const Entry b50 = this->Insert(TestEntry(1, "b@example.org", kT0 + 50));
+    expect_newest(b50, "same created as the newest by another endorser (greater seq)");
+    const Entry c40 = this->Insert(TestEntry(1, "c@example.org", kT0 + 40));
+    expect_newest(b50, "re-endorsement older than the newest");
+    (void)c40;
+}
+
 TYPED_TEST_P(EntryStoreConformance, FiltersCombineWithAnd) {
     for (uint64_t i = 0; i < 16; ++i) {
         Entry e = TestEntry(i, i % 2 ? "odd@example.org" : "even@example.org", kT0 + i);
@@ -958,7 +1026,9 @@ REGISTER_TYPED_TEST_SUITE_P(
     IdentifierEmailAndTagFiltersAreExactAndCaseSensitive, OsFiltersAreExactButIgnoreAsciiCase,
     EndorserFilterIsACaseInsensitiveSubstringOfEmailOrSubject,
     FreeTextNeedsEveryTermInSomeFieldIgnoringCase, CreatedIsExactAndCreatedAfterIsStrict,
-    FiltersCombineWithAnd, EverySortFieldOrdersBothWaysWithSeqBreakingTies,
+    NewestPerIdentifierKeepsOneEntryPerImageBeforeOtherFilters,
+    NewestPerIdentifierFollowsEveryEndorsementOfAnImage, FiltersCombineWithAnd,
+    EverySortFieldOrdersBothWaysWithSeqBreakingTies,
     TextOrderIsBytewiseAndEntriesWithoutValidSortLast,
     OffsetPagesCoverTheResultOnceWithAConstantTotal,
     CursorPagesWalkTheWholeResultWithoutDuplicatesOrGaps,
