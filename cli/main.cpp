@@ -48,6 +48,14 @@ constexpr Command kCommands[] = {
     {"search", "list entries with the listing filters (table, tab-separated or JSON)",
      &mkt::cli::RunSearch},
     {"identifier", "convert between an image's SHA-1 and its identifier", &mkt::cli::RunIdentifier},
+    {"occi-link", "the URL of the storage resource holding an image at an OCCI provider",
+     &mkt::cli::RunOcciLink},
+    {"policy", "check an image against the site policy; prints the chosen entry's URL",
+     &mkt::cli::RunPolicy},
+    {"download", "download an allowed image, verify every checksum, cache it",
+     &mkt::cli::RunDownload},
+    {"query", "run a SPARQL query at the server's /query endpoint (table or raw results)",
+     &mkt::cli::RunQuery},
 };
 
 const mkt::cli::ArgParser& GlobalParser() {

@@ -2,16 +2,23 @@
 
 #include <filesystem>
 
+#include "api/policy_handlers.hpp"
 #include "api/routes.hpp"
+#include "cimi/routes.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
+#include "occi/routes.hpp"
+#include "registry/redland/graph_feeding_store.hpp"
 #include "registry/redland/rdfxml_checker.hpp"
+#include "registry/redland/sparql_engine.hpp"
 #include "registry/store/caching_store.hpp"
 #include "registry/store/memory_store.hpp"
 #include "registry/store/sqlite_store.hpp"
 #include "registry/xmlsec/metadata_parser.hpp"
 #include "registry/xmlsec/trust_store.hpp"
 #include "registry/xmlsec/xmldsig_verifier.hpp"
+#include "sparql/routes.hpp"
+#include "web/routes.hpp"
 
 namespace mkt::server {
 
@@ -27,8 +34,15 @@ struct App::Parts {
     std::unique_ptr<EntryStore> database;  // the durable store
     std::unique_ptr<EntryStore>
         store;  // what the Registry uses: the database behind the entry cache
+    std::unique_ptr<redland::EntryGraph> graph;  // SPARQL graph, built from `database`
+    std::unique_ptr<EntryStore> feeding;         // `store`, feeding new entries to `graph`
+    std::unique_ptr<redland::SparqlEngine> sparql;
     std::unique_ptr<Registry> registry;
     std::unique_ptr<api::ApiContext> api;
+    std::unique_ptr<web::WebContext> web;  // the browser UI (before the native routes)
+    std::unique_ptr<cimi::CimiContext> cimi;
+    std::unique_ptr<api::PolicyContext> policies;  // GET /policy/{name}/{id}
+    std::unique_ptr<occi::OcciContext> occi;
     http::Router router;
     http::AccessLog access_log;
     std::unique_ptr<http::Dispatcher> dispatcher;
@@ -77,7 +91,22 @@ Status BuildHttp(App::Parts& p) {
     }
     p.api = std::make_unique<api::ApiContext>(
         api::ApiContext{*p.registry, p.config.trust.mode, p.config.benchmark_routes});
+    // The web UI first: it answers HTML on /metadata and /endorsers and hands
+    // every other request to the native handlers (docs/web.md).
+    p.web = std::make_unique<web::WebContext>(
+        web::WebContext{*p.registry, *p.api, p.config.trust.mode});
+    web::RegisterWebUi(p.router, *p.web);
     api::RegisterNativeApi(p.router, *p.api);
+    p.cimi = std::make_unique<cimi::CimiContext>(cimi::CimiContext{*p.registry});
+    cimi::RegisterCimiApi(p.router, *p.cimi);
+    MKT_ASSIGN_OR_RETURN(auto site_policies, api::LoadSitePolicies(p.config.site_policies));
+    p.policies = std::make_unique<api::PolicyContext>(
+        api::PolicyContext{*p.registry, std::move(site_policies)});
+    api::RegisterPolicyRoutes(p.router, *p.policies);
+    p.occi = std::make_unique<occi::OcciContext>(
+        occi::OcciContext{*p.registry, p.config.occi_providers});
+    occi::RegisterOcciApi(p.router, *p.occi);
+    sparql::RegisterSparqlRoutes(p.router, *p.sparql);
     p.dispatcher = std::make_unique<http::Dispatcher>(p.router, p.config.http, p.access_log);
     if (p.config.trust.mode == "compat") {
         // DESIGN 3: compat mode says so in every response.
@@ -105,13 +134,22 @@ Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock
     p->rdf = std::make_unique<redland::RaptorRdfChecker>(rdf_world);
     MKT_ASSIGN_OR_RETURN(p->database, OpenStore(config.store));
     p->store = std::make_unique<store::CachingEntryStore>(*p->database, config.store.cache_bytes);
+    p->graph = std::make_unique<redland::EntryGraph>(rdf_world);
+    p->feeding = std::make_unique<redland::GraphFeedingStore>(*p->store, *p->graph);
+    MKT_ASSIGN_OR_RETURN(
+        p->sparql,
+        redland::SparqlEngine::Create(*p->graph, {config.sparql.timeout_ms, config.sparql.max_rows,
+                                                  config.sparql.max_concurrent}));
     p->registry = std::make_unique<Registry>(config.registry, *p->parser, *p->rdf, *p->verifier,
-                                             *p->store, clock);
+                                             *p->feeding, clock);
     MKT_RETURN_IF_ERROR(BuildHttp(*p));
     return std::unique_ptr<App>(new App(std::move(p)));
 }
 
-Status App::Start() { return parts_->http->Start(); }
+Status App::Start() {
+    parts_->graph->Start(*parts_->database);  // in the background; /query answers 503 until ready
+    return parts_->http->Start();
+}
 
 void App::Stop() {
     if (parts_ && parts_->http) parts_->http->Stop();

@@ -16,5 +16,9 @@ int RunDeprecate(const std::vector<std::string>& args, CommandContext& ctx);   /
 int RunGet(const std::vector<std::string>& args, CommandContext& ctx);         // get.cpp
 int RunSearch(const std::vector<std::string>& args, CommandContext& ctx);      // search.cpp
 int RunIdentifier(const std::vector<std::string>& args, CommandContext& ctx);  // identifier.cpp
+int RunOcciLink(const std::vector<std::string>& args, CommandContext& ctx);    // occi_link.cpp
+int RunPolicy(const std::vector<std::string>& args, CommandContext& ctx);      // policy.cpp
+int RunDownload(const std::vector<std::string>& args, CommandContext& ctx);    // download.cpp
+int RunQuery(const std::vector<std::string>& args, CommandContext& ctx);       // query.cpp
 
 }  // namespace mkt::cli
