@@ -63,10 +63,6 @@ struct Options {
     fs::path dir;
 };
 
-double SecondsSince(SteadyClock::time_point start) {
-    return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
 Result<Options> ParseArgs(int argc, char** argv) {
     Options o;
     const char* tmp = std::getenv("TMPDIR");
@@ -254,11 +250,6 @@ Result<double> TimeReference(const std::string& url, const std::string& sha512,
                                 out.err);
     }
     return seconds;
-}
-
-double Median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 Status Run(const Options& o) {

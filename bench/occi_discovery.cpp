@@ -12,66 +12,36 @@
 //   occi_discovery [--count N] [--db FILE] [--samples S]
 //                  [--server PATH] [--pki DIR] [--server-set key=value]...
 //
-// The database comes from the generate_entries binary of this build (reused when
-// FILE already holds N entries). The server runs as a child with strict trust on
-// the test PKI, access log off, SQLite on FILE. Every answer must be 200 and the
-// full listing must hold one os_tpl mixin per image, else the benchmark fails.
-// Exit: 0 when measured, 1 when the benchmark failed, 2 for a usage error.
-#include <algorithm>
-#include <chrono>
+// The server runs on a database of generated entries (bench/scale.hpp). Every answer must be 200
+// and the full listing must hold one os_tpl mixin per image, else the benchmark fails. Exit: 0 when
+// measured, 1 when the benchmark failed, 2 for a usage error.
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "bench/driver.hpp"
-#include "bench/process.hpp"
-#include "client/http_client.hpp"
+#include "bench/report.hpp"
+#include "bench/scale.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace mkt::bench {
 namespace {
 
-struct Options {
-    DriverOptions driver = DefaultDriverOptions();
-    size_t count = 100000;
-    std::string db;
-    size_t samples = 5;
-};
+constexpr size_t kDefaultSamples = 5;
 
-const char* kUsage =
-    "usage: occi_discovery [--count N] [--db FILE] [--samples S]\n"
-    "  --count N      generated entries (default 100000)\n"
-    "  --db FILE      SQLite file (default <build>/bench-data/entries-N.db)\n"
-    "  --samples S    latency samples of each request (default 5; the paged and\n"
-    "                 filtered requests and the reference take 20 x S)\n";
-
-Result<Options> ParseArgs(int argc, char** argv) {
-    Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        MKT_ASSIGN_OR_RETURN(bool common, ParseCommonOption(argc, argv, i, o.driver));
-        if (common) continue;
-        if (i + 1 >= argc) return Status::InvalidArgument("unknown or incomplete option " + flag);
-        const std::string value = argv[++i];
-        if (flag == "--count") {
-            MKT_ASSIGN_OR_RETURN(o.count, ParseCount(flag, value));
-        } else if (flag == "--samples") {
-            MKT_ASSIGN_OR_RETURN(o.samples, ParseCount(flag, value));
-        } else if (flag == "--db") {
-            o.db = value;
-        } else {
-            return Status::InvalidArgument("unknown option " + flag);
-        }
-    }
-    if (o.db.empty()) {
-        o.db = std::string(MKT_BENCH_DATA_DIR) + "/entries-" + std::to_string(o.count) + ".db";
-    }
-    return o;
+std::string Usage() {
+    return "usage: occi_discovery [--count N] [--db FILE] [--samples S]\n" +
+           ScaleUsage(kDefaultSamples) +
+           "                 (the paged and filtered requests and the reference take 20 x S)\n";
 }
 
-double Median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
+Result<ScaleOptions> ParseArgs(int argc, char** argv) {
+    ScaleOptions o;
+    o.samples = kDefaultSamples;
+    for (int i = 1; i < argc; ++i) {
+        MKT_ASSIGN_OR_RETURN(bool known, ParseScaleOption(argc, argv, i, o));
+        if (!known) return Status::InvalidArgument(std::string("unknown option ") + argv[i]);
+    }
+    return o;
 }
 
 struct Request {
@@ -82,22 +52,15 @@ struct Request {
     size_t bytes = 0;
 };
 
-// One GET; its latency in microseconds. Errors: transport, non-200.
+// One GET of `r`; its latency in microseconds; records the response size.
 Result<double> TimedGet(client::HttpClient& http, const ServerProcess& server, Request& r,
                         std::string* body = nullptr) {
-    auto headers = r.headers;
-    if (!r.accept.empty()) headers.emplace_back("Accept", r.accept);
-    const auto start = std::chrono::steady_clock::now();
-    MKT_ASSIGN_OR_RETURN(client::HttpResponse resp,
-                         http.Send({"GET", server.Url(r.path), headers, ""}));
-    const double us =
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-    if (resp.status != 200) {
-        return Status::Internal("GET " + r.path + " answered " + std::to_string(resp.status) +
-                                ": " + resp.body.substr(0, 300));
-    }
-    r.bytes = resp.body.size();
-    if (body) *body = std::move(resp.body);
+    client::HttpRequest request = GetRequest(server.Url(r.path), r.accept);
+    request.headers.insert(request.headers.end(), r.headers.begin(), r.headers.end());
+    client::HttpResponse response;
+    MKT_ASSIGN_OR_RETURN(double us, bench::TimedGet(http, request, &response));
+    r.bytes = response.body.size();
+    if (body) *body = std::move(response.body);
     return us;
 }
 
@@ -117,24 +80,9 @@ std::string FirstImageCategory(const std::string& body) {
     return body.substr(start, end - start);
 }
 
-Status Run(const Options& o) {
-    MKT_RETURN_IF_ERROR(CheckInputs(o.driver));
+Status Run(const ScaleOptions& o) {
     testing::TempDir work;
-    std::filesystem::create_directories(std::filesystem::path(o.db).parent_path());
-    MKT_ASSIGN_OR_RETURN(CommandOutput gen,
-                         RunCommand({MKT_BENCH_GENERATE_BINARY, "--count", std::to_string(o.count),
-                                     "--output", o.db, "--pki", o.driver.pki.string()},
-                                    work.path(), "generate_entries"));
-    if (gen.exit_code != 0) return Status::Internal("generate_entries failed:\n" + gen.err);
-    std::printf("%s", gen.out.c_str());
-
-    std::vector<std::string> extra = {"store.sqlite.path=" + o.db};
-    extra.insert(extra.end(), o.driver.server_sets.begin(), o.driver.server_sets.end());
-    MKT_ASSIGN_OR_RETURN(
-        auto server,
-        ServerProcess::Start({o.driver.server, work.path(),
-                              ServerSettings(work.path(), o.driver.pki, "normal", false, extra)}));
-    MKT_RETURN_IF_ERROR(CheckStoredEntries(*server, o.count));
+    MKT_ASSIGN_OR_RETURN(auto server, StartOnGeneratedEntries(o, work.path()));
 
     client::HttpClient http;
     Request reference{"GET /metadata?limit=100", "/metadata?limit=100", "", {}, 20};
@@ -181,7 +129,7 @@ int main(int argc, char** argv) {
     auto options = mkt::bench::ParseArgs(argc, argv);
     if (!options.ok()) {
         std::fprintf(stderr, "occi_discovery: %s\n%s%s", options.status().message().c_str(),
-                     mkt::bench::kUsage, mkt::bench::CommonUsage().c_str());
+                     mkt::bench::Usage().c_str(), mkt::bench::CommonUsage().c_str());
         return 2;
     }
     return mkt::bench::RunDriver("occi_discovery", [&] { return mkt::bench::Run(*options); });

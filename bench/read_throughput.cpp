@@ -296,12 +296,6 @@ Status CheckReadBack(const ServerProcess& server, const std::vector<CorpusDocume
     return Status::Ok();
 }
 
-double Median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 struct Figures {
     std::vector<double> trivial, entries, same_size;
 };

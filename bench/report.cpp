@@ -16,6 +16,17 @@ std::string MachineSummary() {
     return std::to_string(std::thread::hardware_concurrency()) + " cores, load average " + load;
 }
 
+double Median(std::vector<double> values) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 Distribution Summarize(std::vector<double> values) {
     Distribution d;
     if (values.empty()) return d;

@@ -3,6 +3,7 @@
 // one) and latency distributions in one format.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ struct Distribution {
     double p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;
 };
 Distribution Summarize(std::vector<double> values);
+
+/// The median (the mean of the two middle values for an even count); 0 when empty.
+double Median(std::vector<double> values);
+
+/// Seconds elapsed on the steady clock since `start`.
+double SecondsSince(std::chrono::steady_clock::time_point start);
 
 /// "p50 1.23 ms, p90 ..., p99 ..., max ... (mean ...)" for values in ms.
 std::string FormatLatencies(const Distribution& d);

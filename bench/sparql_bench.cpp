@@ -36,6 +36,8 @@
 #include "bench/driver.hpp"
 #include "bench/entry_generator.hpp"
 #include "bench/process.hpp"
+#include "bench/report.hpp"
+#include "bench/scale.hpp"
 #include "client/http_client.hpp"
 #include "mappers/url.hpp"
 #include "registry/redland/world.hpp"
@@ -107,15 +109,6 @@ Result<Options> ParseArgs(int argc, char** argv) {
     return o;
 }
 
-double SecondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double Median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
-
 /// DIR/entries-N.db holding N entries: copied from the source database when
 /// absent, generated when there is none. Errors: copy failures, the generator's.
 Result<fs::path> PrepareDatabase(const Options& o, const redland::World& world) {
@@ -139,24 +132,6 @@ Result<fs::path> PrepareDatabase(const Options& o, const redland::World& world) 
                     generated.seconds);
     }
     return db;
-}
-
-/// Polls /query with a trivial ASK until it answers 200 (503 while the graph
-/// is built). Errors: kDeadlineExceeded, or any answer other than 200/503.
-Status WaitUntilQueryReady(client::HttpClient& http, const ServerProcess& server) {
-    const std::string url = server.Url("/query?query=" + mappers::PercentEncode("ASK {}", false));
-    const auto start = Clock::now();
-    while (SecondsSince(start) < kReadyTimeoutSeconds) {
-        MKT_ASSIGN_OR_RETURN(client::HttpResponse r, http.Get(url, kResultsJson));
-        if (r.status == 200) return Status::Ok();
-        if (r.status != 503) {
-            return Status::Internal("GET /query answered " + std::to_string(r.status) + ": " +
-                                    r.body.substr(0, 300));
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return Status(StatusCode::kDeadlineExceeded,
-                  "/query was not ready after " + std::to_string(kReadyTimeoutSeconds) + " s");
 }
 
 struct Timing {
@@ -290,21 +265,13 @@ Result<OxigraphRun> RunOxigraph(const Options& o, const fs::path& work, const fs
     return run;
 }
 
-/// "1.23 1.10 0.98" (1/5/15 min), so a reader can tell a loaded machine's figures.
-std::string LoadAverage() {
-    std::ifstream in("/proc/loadavg");
-    std::string one, five, fifteen;
-    in >> one >> five >> fifteen;
-    return one + " " + five + " " + fifteen;
-}
-
 const char* Verdict(double ratio) { return ratio <= 1 ? "met" : "NOT met"; }
 
 Status Run(const Options& o, const redland::World& world) {
     MKT_RETURN_IF_ERROR(CheckInputs(o.driver));
     testing::TempDir work;
     MKT_ASSIGN_OR_RETURN(fs::path db, PrepareDatabase(o, world));
-    std::printf("sparql_bench: load average before %s (1/5/15 min)\n", LoadAverage().c_str());
+    std::printf("sparql_bench: before: %s\n", MachineSummary().c_str());
 
     std::vector<std::string> extra = {"store.sqlite.path=" + db.string(),
                                       "sparql.max_rows=1000000"};
@@ -315,7 +282,7 @@ Status Run(const Options& o, const redland::World& world) {
         auto server,
         ServerProcess::Start({o.driver.server, work.path(),
                               ServerSettings(work.path(), o.driver.pki, "normal", false, extra)}));
-    MKT_RETURN_IF_ERROR(WaitUntilQueryReady(http, *server));
+    MKT_RETURN_IF_ERROR(WaitUntilQueryReady(http, *server, kReadyTimeoutSeconds));
     const double ready_seconds = SecondsSince(start);
     MKT_RETURN_IF_ERROR(CheckStoredEntries(*server, o.count));
 
@@ -356,7 +323,7 @@ Status Run(const Options& o, const redland::World& world) {
         "sparql_bench peak RSS (VmHWM) of the server after the queries: %.0f MiB "
         "(acceptance: < 2048 MiB: %s)\n",
         peak_mib, peak_mib < 2048 ? "met" : "NOT met");
-    std::printf("sparql_bench: load average after %s (1/5/15 min)\n", LoadAverage().c_str());
+    std::printf("sparql_bench: after: %s\n", MachineSummary().c_str());
     return mismatch;
 }
 

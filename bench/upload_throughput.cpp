@@ -105,10 +105,6 @@ std::optional<Options> ParseArgs(int argc, char** argv, int& exit_code) {
     return options;
 }
 
-double SecondsSince(SteadyClock::time_point t0) {
-    return std::chrono::duration<double>(SteadyClock::now() - t0).count();
-}
-
 struct ReferenceRates {
     double parse_verify = 0;  // documents verified from their bytes per second
     double verify = 0;        // signature checks on trees parsed beforehand per second

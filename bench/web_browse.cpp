@@ -16,17 +16,14 @@
 // SQLite on FILE. Every answer must be 200 and each page must hold 50 rows out of
 // more than 50 matches, else the benchmark fails.
 // Exit: 0 when measured, 1 when the benchmark failed, 2 for a usage error.
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "bench/driver.hpp"
-#include "bench/process.hpp"
-#include "client/http_client.hpp"
+#include "bench/report.hpp"
+#include "bench/scale.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace mkt::bench {
@@ -34,13 +31,6 @@ namespace {
 
 constexpr double kGoal = 1.5;
 constexpr size_t kRows = 50;
-
-struct Options {
-    DriverOptions driver = DefaultDriverOptions();
-    size_t count = 100000;
-    std::string db;
-    size_t samples = 300;
-};
 
 // The browse page as a browser first sees it, a filtered one, a sorted one, a later page.
 struct Scenario {
@@ -54,54 +44,26 @@ constexpr Scenario kScenarios[] = {
     {"all statuses, offset 500", "/metadata?status=all&limit=50&offset=500"},
 };
 
-const char* kUsage =
-    "usage: web_browse [--count N] [--db FILE] [--samples S]\n"
-    "  --count N      generated entries (default 100000)\n"
-    "  --db FILE      SQLite file (default <build>/bench-data/entries-N.db)\n"
-    "  --samples S    alternating latency samples of each page (default 300)\n";
+constexpr size_t kDefaultSamples = 300;
 
-Result<Options> ParseArgs(int argc, char** argv) {
-    Options o;
+std::string Usage() {
+    return "usage: web_browse [--count N] [--db FILE] [--samples S]\n" +
+           ScaleUsage(kDefaultSamples);
+}
+
+Result<ScaleOptions> ParseArgs(int argc, char** argv) {
+    ScaleOptions o;
+    o.samples = kDefaultSamples;
     for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        MKT_ASSIGN_OR_RETURN(bool common, ParseCommonOption(argc, argv, i, o.driver));
-        if (common) continue;
-        if (i + 1 >= argc) return Status::InvalidArgument("unknown or incomplete option " + flag);
-        const std::string value = argv[++i];
-        if (flag == "--count") {
-            MKT_ASSIGN_OR_RETURN(o.count, ParseCount(flag, value));
-        } else if (flag == "--samples") {
-            MKT_ASSIGN_OR_RETURN(o.samples, ParseCount(flag, value));
-        } else if (flag == "--db") {
-            o.db = value;
-        } else {
-            return Status::InvalidArgument("unknown option " + flag);
-        }
-    }
-    if (o.db.empty()) {
-        o.db = std::string(MKT_BENCH_DATA_DIR) + "/entries-" + std::to_string(o.count) + ".db";
+        MKT_ASSIGN_OR_RETURN(bool known, ParseScaleOption(argc, argv, i, o));
+        if (!known) return Status::InvalidArgument(std::string("unknown option ") + argv[i]);
     }
     return o;
 }
 
-double Median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
-
-// One GET; its latency in microseconds. Errors: transport, non-200.
 Result<double> TimedGet(client::HttpClient& http, const std::string& url, const std::string& accept,
                         client::HttpResponse* response) {
-    const auto start = std::chrono::steady_clock::now();
-    MKT_ASSIGN_OR_RETURN(client::HttpResponse r, http.Get(url, accept));
-    const double us =
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-    if (r.status != 200) {
-        return Status::Internal("GET " + url + " (" + accept + ") answered " +
-                                std::to_string(r.status) + ": " + r.body.substr(0, 300));
-    }
-    if (response) *response = std::move(r);
-    return us;
+    return bench::TimedGet(http, GetRequest(url, accept), response);
 }
 
 // Both representations hold the same 50 rows out of more than 50 matches.
@@ -152,24 +114,9 @@ Status Measure(client::HttpClient& http, const ServerProcess& server, const Scen
     return Status::Ok();
 }
 
-Status Run(const Options& o) {
-    MKT_RETURN_IF_ERROR(CheckInputs(o.driver));
+Status Run(const ScaleOptions& o) {
     testing::TempDir work;
-    std::filesystem::create_directories(std::filesystem::path(o.db).parent_path());
-    MKT_ASSIGN_OR_RETURN(CommandOutput gen,
-                         RunCommand({MKT_BENCH_GENERATE_BINARY, "--count", std::to_string(o.count),
-                                     "--output", o.db, "--pki", o.driver.pki.string()},
-                                    work.path(), "generate_entries"));
-    if (gen.exit_code != 0) return Status::Internal("generate_entries failed:\n" + gen.err);
-    std::printf("%s", gen.out.c_str());
-
-    std::vector<std::string> extra = {"store.sqlite.path=" + o.db};
-    extra.insert(extra.end(), o.driver.server_sets.begin(), o.driver.server_sets.end());
-    MKT_ASSIGN_OR_RETURN(
-        auto server,
-        ServerProcess::Start({o.driver.server, work.path(),
-                              ServerSettings(work.path(), o.driver.pki, "normal", false, extra)}));
-    MKT_RETURN_IF_ERROR(CheckStoredEntries(*server, o.count));
+    MKT_ASSIGN_OR_RETURN(auto server, StartOnGeneratedEntries(o, work.path()));
     client::HttpClient http;
     bool met = true;
     for (const Scenario& s : kScenarios)
@@ -186,7 +133,7 @@ int main(int argc, char** argv) {
     auto options = mkt::bench::ParseArgs(argc, argv);
     if (!options.ok()) {
         std::fprintf(stderr, "web_browse: %s\n%s%s", options.status().message().c_str(),
-                     mkt::bench::kUsage, mkt::bench::CommonUsage().c_str());
+                     mkt::bench::Usage().c_str(), mkt::bench::CommonUsage().c_str());
         return 2;
     }
     return mkt::bench::RunDriver("web_browse", [&] { return mkt::bench::Run(*options); });
