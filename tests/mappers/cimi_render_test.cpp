@@ -3,41 +3,21 @@
 // signer, clock and base URL. MKT_UPDATE_GOLDEN=1 rewrites them (review the diff).
 #include "mappers/cimi_render.hpp"
 
-#include <cstdlib>
-
 #include <gtest/gtest.h>
 
 #include "mappers/cimi_image.hpp"
-#include "registry/xmlsec/metadata_parser.hpp"
-#include "tests/support/paths.hpp"
+#include "tests/support/golden.hpp"
 
 namespace mkt::mappers::cimi {
 namespace {
 
-std::filesystem::path Golden(const std::string& name) {
-    return testing::SourceDir() / "tests/data/golden/cimi" / name;
-}
-
 void ExpectGolden(const std::string& name, const std::string& actual) {
-    if (const char* update = std::getenv("MKT_UPDATE_GOLDEN");
-        update && std::string(update) == "1") {
-        testing::WriteFile(Golden(name), actual);
-    }
-    EXPECT_EQ(actual, testing::ReadFile(Golden(name))) << "golden file " << name << " differs";
+    testing::ExpectGolden("cimi", name, actual);
 }
 
 Entry ProductionEntry() {
-    const std::string doc = testing::ReadFile(testing::StratusLabFixtures() /
-                                              "production/LHfKVPoHcv4oMirHU0KuOQc-TvI.entry.xml");
-    auto parsed = xmlsec::XmlMetadataParser().Parse(doc);
-    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
-    Entry e;
-    e.metadata = (*parsed)->metadata();
-    e.key = {e.metadata.identifier, e.metadata.endorsement.email, e.metadata.endorsement.created};
+    Entry e = testing::ProductionFixtureEntry();
     e.signer.trust_mode = TrustMode::kCompat;
-    e.document = doc;
-    e.seq = 42;
-    e.received = *Timestamp::Parse("2016-05-17T06:40:00Z");
     return e;
 }
 

@@ -8,40 +8,23 @@
 
 #include "mappers/native_json.hpp"
 #include "mappers/native_xml.hpp"
-#include "registry/xmlsec/metadata_parser.hpp"
-#include "tests/support/paths.hpp"
+#include "tests/support/golden.hpp"
 
 namespace mkt {
 namespace {
 
-std::filesystem::path Golden(const std::string& name) {
-    return testing::SourceDir() / "tests/data/golden/native" / name;
-}
-
 void ExpectGolden(const std::string& name, const std::string& actual) {
-    if (const char* update = std::getenv("MKT_UPDATE_GOLDEN"); update && std::string(update) == "1") {
-        testing::WriteFile(Golden(name), actual);
-    }
-    EXPECT_EQ(actual, testing::ReadFile(Golden(name))) << "golden file " << name << " differs";
+    testing::ExpectGolden("native", name, actual);
 }
 
 Entry ProductionEntry() {
-    const std::string doc =
-        testing::ReadFile(testing::StratusLabFixtures() / "production/LHfKVPoHcv4oMirHU0KuOQc-TvI.entry.xml");
-    auto parsed = xmlsec::XmlMetadataParser().Parse(doc);
-    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
-    Entry e;
-    e.metadata = (*parsed)->metadata();
-    e.key = {e.metadata.identifier, e.metadata.endorsement.email, e.metadata.endorsement.created};
+    Entry e = testing::ProductionFixtureEntry();
     e.signer.trust_mode = TrustMode::kCompat;
     e.signer.subject = e.metadata.endorsement.subject;
     e.signer.issuer = e.metadata.endorsement.issuers.front();
     e.signer.email_binding = "san";
     e.signer.signature_method = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
     e.signer.canonicalization = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
-    e.document = doc;
-    e.seq = 42;
-    e.received = *Timestamp::Parse("2016-05-17T06:40:00Z");
     return e;
 }
 

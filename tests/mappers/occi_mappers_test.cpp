@@ -13,37 +13,19 @@
 #include "mappers/occi_render.hpp"
 #include "occi/syntax.hpp"
 #include "registry/identifier.hpp"
-#include "registry/xmlsec/metadata_parser.hpp"
+#include "tests/support/golden.hpp"
 #include "tests/support/paths.hpp"
 
 namespace mkt::mappers::occi {
 namespace {
 
-std::filesystem::path Golden(const std::string& name) {
-    return testing::SourceDir() / "tests/data/golden/occi" / name;
-}
-
 void ExpectGolden(const std::string& name, const std::string& actual) {
-    if (const char* update = std::getenv("MKT_UPDATE_GOLDEN");
-        update && std::string(update) == "1") {
-        testing::WriteFile(Golden(name), actual);
-    }
-    EXPECT_EQ(actual, testing::ReadFile(Golden(name))) << "golden file " << name << " differs";
+    testing::ExpectGolden("occi", name, actual);
 }
 
 constexpr const char* kProvider = "https://occi.example-site.eu:11443";
 
-Entry ProductionEntry() {
-    const std::string doc = testing::ReadFile(testing::StratusLabFixtures() /
-                                              "production/LHfKVPoHcv4oMirHU0KuOQc-TvI.entry.xml");
-    auto parsed = xmlsec::XmlMetadataParser().Parse(doc);
-    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
-    Entry e;
-    e.metadata = (*parsed)->metadata();
-    e.key = {e.metadata.identifier, e.metadata.endorsement.email, e.metadata.endorsement.created};
-    e.seq = 42;
-    return e;
-}
+Entry ProductionEntry() { return testing::ProductionFixtureEntry(); }
 
 // The production entry, and a newer endorsement of the same image by another
 // endorser whose locations are in a provider's image store.

@@ -9,8 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "registry/xmlsec/metadata_parser.hpp"
-#include "tests/support/paths.hpp"
+#include "tests/support/golden.hpp"
 #include "web/pages.hpp"
 
 namespace mkt {
@@ -25,10 +24,6 @@ constexpr const char* kEscapedScript = "&lt;script&gt;alert(1)&lt;/script&gt;";
 const mappers::LinkContext kContext{"https://marketplace.example.org/",
                                     *Timestamp::Parse("2016-06-01T00:00:00Z")};
 
-std::filesystem::path Golden(const std::string& name) {
-    return testing::SourceDir() / "tests/data/golden/web" / name;
-}
-
 // Asset versions change with every CSS/JS edit; the page structure is what is pinned.
 std::string WithoutAssetVersions(std::string html) {
     for (size_t at = html.find("?v="); at != std::string::npos; at = html.find("?v=", at + 1)) {
@@ -37,23 +32,12 @@ std::string WithoutAssetVersions(std::string html) {
     return html;
 }
 
-void ExpectGolden(const std::string& name, std::string actual) {
-    actual = WithoutAssetVersions(std::move(actual));
-    if (const char* update = std::getenv("MKT_UPDATE_GOLDEN");
-        update && std::string(update) == "1") {
-        testing::WriteFile(Golden(name), actual);
-    }
-    EXPECT_EQ(actual, testing::ReadFile(Golden(name))) << "golden file " << name << " differs";
+void ExpectGolden(const std::string& name, const std::string& actual) {
+    testing::ExpectGolden("web", name, WithoutAssetVersions(actual));
 }
 
 Entry ProductionEntry() {
-    const std::string doc = testing::ReadFile(testing::StratusLabFixtures() /
-                                              "production/LHfKVPoHcv4oMirHU0KuOQc-TvI.entry.xml");
-    auto parsed = xmlsec::XmlMetadataParser().Parse(doc);
-    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
-    Entry e;
-    e.metadata = (*parsed)->metadata();
-    e.key = {e.metadata.identifier, e.metadata.endorsement.email, e.metadata.endorsement.created};
+    Entry e = testing::ProductionFixtureEntry();
     e.signer.trust_mode = TrustMode::kStrict;
     e.signer.subject = e.metadata.endorsement.subject;
     e.signer.issuer = e.metadata.endorsement.issuers.front();
@@ -64,9 +48,6 @@ Entry ProductionEntry() {
     e.signer.email_binding = "san";
     e.signer.signature_method = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
     e.signer.canonicalization = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
-    e.document = doc;
-    e.seq = 42;
-    e.received = *Timestamp::Parse("2016-05-17T06:40:00Z");
     return e;
 }
 
