@@ -3,15 +3,10 @@
 #include <charconv>
 
 #include "http/negotiation.hpp"
+#include "registry/text.hpp"
 
 namespace mkt::cimi {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 std::vector<std::string> CommaList(const std::vector<std::string>& values) {
     std::vector<std::string> out;
@@ -19,7 +14,7 @@ std::vector<std::string> CommaList(const std::vector<std::string>& values) {
         std::string_view rest = value;
         while (true) {
             const size_t comma = rest.find(',');
-            const std::string_view item = Trim(rest.substr(0, comma));
+            const std::string_view item = text::TrimBlanks(rest.substr(0, comma));
             if (!item.empty()) out.emplace_back(item);
             if (comma == std::string_view::npos) break;
             rest.remove_prefix(comma + 1);
@@ -39,7 +34,7 @@ Result<uint64_t> PositiveInteger(const http::Request& request, const char* name,
                                  uint64_t fallback) {
     auto value = request.QueryParam(name);
     if (!value) return fallback;
-    const std::string_view text = Trim(*value);
+    const std::string_view text = text::TrimBlanks(*value);
     uint64_t n = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || n == 0) {
@@ -56,13 +51,13 @@ Result<std::vector<OrderKey>> ParseOrderBy(const http::Request& request) {
         OrderKey key;
         const size_t sep = text.find_first_of(": ");
         if (sep != std::string_view::npos) {
-            const std::string_view dir = Trim(text.substr(sep + 1));
+            const std::string_view dir = text::TrimBlanks(text.substr(sep + 1));
             if (dir != "asc" && dir != "desc") {
                 return Status::InvalidArgument("$orderby '" + item +
                                                "': the direction is asc or desc");
             }
             key.descending = dir == "desc";
-            text = Trim(text.substr(0, sep));
+            text = text::TrimBlanks(text.substr(0, sep));
         }
         key.attribute = ItemAttribute(std::string(text));
         if (!ImageAttributeType(key.attribute)) {
@@ -109,7 +104,7 @@ Result<QueryParams> ParseQueryParams(const http::Request& request) {
 
 std::optional<std::string> ChooseMediaType(const http::Request& request) {
     if (auto format = request.QueryParam("$format")) {
-        std::string f(Trim(*format));
+        std::string f(text::TrimBlanks(*format));
         for (char& c : f) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
         if (f == "json") return "application/json";
         if (f == "xml") return "application/xml";

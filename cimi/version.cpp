@@ -1,13 +1,9 @@
 #include "cimi/version.hpp"
 
+#include "registry/text.hpp"
+
 namespace mkt::cimi {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 // "1.0" -> {"1", "0"}; nullopt unless 2 or 3 non-empty all-digit components.
 std::optional<std::vector<std::string_view>> Components(std::string_view item) {
@@ -59,7 +55,7 @@ Result<SpecVersion> NegotiateVersion(std::optional<std::string_view> header) {
     std::string_view rest = *header;
     while (true) {
         const size_t comma = rest.find(',');
-        if (auto wanted = Components(Trim(rest.substr(0, comma)))) {
+        if (auto wanted = Components(text::TrimBlanks(rest.substr(0, comma)))) {
             for (const auto& v : SupportedVersions())
                 if (Matches(*wanted, v.full)) return v;
         }

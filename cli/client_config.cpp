@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/text.hpp"
+
 namespace mkt::cli {
 namespace {
 
@@ -27,13 +29,6 @@ struct Key {
     const char* name;
     Setter set;
 };
-
-std::string_view Trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
 
 std::string ResolvePath(std::string_view value, const Source& source) {
     if (value.empty()) return {};
@@ -68,8 +63,7 @@ Status SetEndpoint(ClientConfig& c, std::string_view value, const Source&) {
 }
 
 Status SetVerifyTls(ClientConfig& c, std::string_view value, const Source&) {
-    std::string v(value);
-    for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string v = text::AsciiLower(value);
     if (v == "true" || v == "yes" || v == "on" || v == "1") {
         c.verify_tls = true;
     } else if (v == "false" || v == "no" || v == "off" || v == "0") {
@@ -147,7 +141,7 @@ Status ParseFile(ClientConfig& config, const fs::path& file, const std::string& 
     int line_no = 0;
     for (std::string line; std::getline(in, line);) {
         ++line_no;
-        const std::string_view content = Trim(line);
+        const std::string_view content = text::TrimBlanks(line);
         if (content.empty() || content.front() == '#') continue;
         const std::string where = file.string() + ":" + std::to_string(line_no) + ": ";
         const size_t eq = content.find('=');
@@ -155,7 +149,7 @@ Status ParseFile(ClientConfig& config, const fs::path& file, const std::string& 
             return Status::InvalidArgument(where + "expected 'key = value', got '" +
                                            std::string(content) + "'");
         }
-        const std::string_view key = Trim(content.substr(0, eq));
+        const std::string_view key = text::TrimBlanks(content.substr(0, eq));
         const Key* found = nullptr;
         for (const Key& k : Keys()) {
             if (k.name == key) found = &k;
@@ -165,7 +159,7 @@ Status ParseFile(ClientConfig& config, const fs::path& file, const std::string& 
                                            "' (known: " + KnownKeys() + ")");
         }
         MKT_RETURN_IF_ERROR(
-            found->set(config, Trim(content.substr(eq + 1)), source).WithPrefix(where));
+            found->set(config, text::TrimBlanks(content.substr(eq + 1)), source).WithPrefix(where));
     }
     return Status::Ok();
 }
@@ -209,8 +203,8 @@ Result<ClientConfig> LoadClientConfig(const std::optional<std::string>& file,
         auto it = environment.find(name);
         if (it == environment.end()) continue;
         const Source source{{}, home};
-        MKT_RETURN_IF_ERROR(
-            k.set(config, Trim(it->second), source).WithPrefix("environment " + name + ": "));
+        MKT_RETURN_IF_ERROR(k.set(config, text::TrimBlanks(it->second), source)
+                                .WithPrefix("environment " + name + ": "));
     }
     return config;
 }

@@ -4,18 +4,10 @@
 
 #include <curl/curl.h>
 
+#include "registry/text.hpp"
+
 namespace mkt::client {
 namespace {
-
-bool SameName(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    }
-    return true;
-}
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
     static_cast<std::string*>(user)->append(data, size * count);
@@ -43,7 +35,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 
 std::string HttpResponse::Header(std::string_view name) const {
     for (const auto& [k, v] : headers) {
-        if (SameName(k, name)) return v;
+        if (text::EqualsIgnoreCase(k, name)) return v;
     }
     return {};
 }

@@ -5,6 +5,8 @@
 
 #include <curl/curl.h>
 
+#include "registry/text.hpp"
+
 namespace mkt::client {
 namespace {
 
@@ -52,9 +54,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     const std::string line(data, size * count);
     // "Content-Range: bytes N-M/T": N must be where we asked to start.
     if (t.offset > 0 && line.size() > 14 && (line[0] == 'C' || line[0] == 'c')) {
-        std::string lower;
-        for (char c : line.substr(0, 14)) lower.push_back(static_cast<char>(std::tolower(c)));
-        if (lower == "content-range:") {
+        if (text::StartsWithIgnoreCase(line, "content-range:")) {
             const size_t bytes = line.find("bytes ");
             const uint64_t start = bytes == std::string::npos
                                        ? 0

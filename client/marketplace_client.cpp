@@ -6,6 +6,7 @@
 
 #include "mappers/native_json.hpp"
 #include "mappers/url.hpp"
+#include "registry/text.hpp"
 #include "registry/timestamp.hpp"
 
 namespace mkt::client {
@@ -63,12 +64,6 @@ std::string XmlUnescape(std::string_view text) {
     return out;
 }
 
-std::string Trimmed(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
-}
-
 // The message of an error body: {"error": {"message"}}, <error ...>message</error>,
 // or the text itself.
 std::string ErrorMessage(const HttpResponse& response) {
@@ -84,7 +79,7 @@ std::string ErrorMessage(const HttpResponse& response) {
     if (start != std::string::npos && end != std::string::npos && end > start) {
         return XmlUnescape(body.substr(start + 1, end - start - 1));
     }
-    std::string text = Trimmed(body);
+    std::string text(mkt::text::TrimWhitespace(body));
     if (text.size() > 500) text = text.substr(0, 500) + "...";
     return text.empty() ? "(no message)" : text;
 }

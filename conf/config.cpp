@@ -7,6 +7,8 @@
 #include <sstream>
 #include <vector>
 
+#include "registry/text.hpp"
+
 extern char** environ;
 
 namespace mkt::conf {
@@ -133,13 +135,6 @@ const std::vector<Key>& Keys() {
     return keys;
 }
 
-std::string_view Trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
-
 std::string EnvName(std::string_view key) {
     std::string out = "MARKETPLACE_";
     for (char c : key)
@@ -183,10 +178,11 @@ Status SetNamed(Config& config, const NamedKey& named, std::string_view key,
 
 Status SetKey(Config& config, std::string_view key, std::string_view value) {
     for (const Key& k : Keys()) {
-        if (k.name == key) return k.set(config, Trim(value));
+        if (k.name == key) return k.set(config, text::TrimBlanks(value));
     }
     for (const NamedKey& named : kNamedKeys) {
-        if (key.starts_with(named.prefix)) return SetNamed(config, named, key, Trim(value));
+        if (key.starts_with(named.prefix))
+            return SetNamed(config, named, key, text::TrimBlanks(value));
     }
     return Status::InvalidArgument("unknown configuration key '" + std::string(key) +
                                    "' (docs/configuration.md lists them)");
@@ -197,7 +193,7 @@ Status ParseInto(Config& config, std::string_view text, std::string_view source_
     int line_no = 0;
     for (std::string line; std::getline(in, line);) {
         ++line_no;
-        const std::string_view content = Trim(line);
+        const std::string_view content = text::TrimBlanks(line);
         if (content.empty() || content.front() == '#') continue;
         const size_t eq = content.find('=');
         const std::string where = std::string(source_name) + ":" + std::to_string(line_no) + ": ";
@@ -205,7 +201,8 @@ Status ParseInto(Config& config, std::string_view text, std::string_view source_
             return Status::InvalidArgument(where + "expected 'key = value', got '" +
                                            std::string(content) + "'");
         }
-        Status s = SetKey(config, Trim(content.substr(0, eq)), Trim(content.substr(eq + 1)));
+        Status s = SetKey(config, text::TrimBlanks(content.substr(0, eq)),
+                          text::TrimBlanks(content.substr(eq + 1)));
         if (!s.ok()) return s.WithPrefix(where);
     }
     return Status::Ok();
@@ -244,8 +241,8 @@ Status ApplyEnvironment(Config& config, const std::map<std::string, std::string>
         bool known = false;
         for (const Key& k : Keys()) {
             if (EnvName(k.name) == name) {
-                MKT_RETURN_IF_ERROR(
-                    k.set(config, Trim(value)).WithPrefix("environment " + name + ": "));
+                MKT_RETURN_IF_ERROR(k.set(config, text::TrimBlanks(value))
+                                        .WithPrefix("environment " + name + ": "));
                 known = true;
                 break;
             }
@@ -304,7 +301,7 @@ Result<Config> Load(const std::optional<std::string>& file,
         if (eq == std::string::npos) {
             return Status::InvalidArgument("--set expects key=value, got '" + o + "'");
         }
-        MKT_RETURN_IF_ERROR(SetKey(config, Trim(std::string_view(o).substr(0, eq)),
+        MKT_RETURN_IF_ERROR(SetKey(config, text::TrimBlanks(std::string_view(o).substr(0, eq)),
                                    std::string_view(o).substr(eq + 1))
                                 .WithPrefix("--set " + o + ": "));
     }

@@ -1,6 +1,7 @@
 #include "http/multipart.hpp"
 
 #include "http/request.hpp"
+#include "registry/text.hpp"
 
 namespace mkt::http {
 namespace {
@@ -31,7 +32,7 @@ std::optional<std::string> HeaderParam(std::string_view header, std::string_view
                 value.pop_back();
             pos = vend == std::string_view::npos ? header.size() : vend;
         }
-        if (EqualsIgnoreCase(key, name)) return value;
+        if (text::EqualsIgnoreCase(key, name)) return value;
     }
     return std::nullopt;
 }
@@ -71,13 +72,13 @@ Result<FilePart> FirstFilePart(std::string_view content_type, std::string_view b
             const std::string_view name = line.substr(0, colon);
             std::string_view value = line.substr(colon + 1);
             while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-            if (EqualsIgnoreCase(name, "Content-Disposition")) {
+            if (text::EqualsIgnoreCase(name, "Content-Disposition")) {
                 part.field_name = HeaderParam(value, "name").value_or("");
                 if (auto f = HeaderParam(value, "filename")) {
                     part.filename = *f;
                     has_filename = true;
                 }
-            } else if (EqualsIgnoreCase(name, "Content-Type")) {
+            } else if (text::EqualsIgnoreCase(name, "Content-Type")) {
                 part.content_type = std::string(value);
             }
         }

@@ -4,25 +4,13 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "registry/text.hpp"
+
 namespace mkt::http {
-namespace {
-
-std::string Trim(std::string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-    return std::string(s.substr(b, e - b));
-}
-
-std::string ToLower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string BaseMediaType(std::string_view content_type) {
-    return ToLower(Trim(content_type.substr(0, content_type.find(';'))));
+    return text::AsciiLower(text::TrimBlanks(content_type.substr(0, content_type.find(';'))));
 }
 
 std::vector<MediaRange> ParseAccept(std::string_view accept) {
@@ -34,7 +22,7 @@ std::vector<MediaRange> ParseAccept(std::string_view accept) {
         const std::string_view item = accept.substr(start, end - start);
         start = end + 1;
         const size_t semi = item.find(';');
-        const std::string type = ToLower(Trim(item.substr(0, semi)));
+        const std::string type = text::AsciiLower(text::TrimBlanks(item.substr(0, semi)));
         const size_t slash = type.find('/');
         if (slash == std::string::npos || slash == 0 || slash + 1 == type.size()) continue;
         MediaRange range{type.substr(0, slash), type.substr(slash + 1), 1.0};
@@ -43,8 +31,8 @@ std::vector<MediaRange> ParseAccept(std::string_view accept) {
         size_t p = semi;
         while (p != std::string_view::npos && p < item.size()) {
             size_t next = item.find(';', p + 1);
-            const std::string param = Trim(item.substr(
-                p + 1, next == std::string_view::npos ? std::string_view::npos : next - p - 1));
+            const std::string param(text::TrimBlanks(item.substr(
+                p + 1, next == std::string_view::npos ? std::string_view::npos : next - p - 1)));
             if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
                 char* endp = nullptr;
                 const double q = std::strtod(param.c_str() + 2, &endp);
@@ -80,7 +68,7 @@ double QualityOf(const std::vector<MediaRange>& accept, std::string_view media_t
 }
 
 std::string MediaAlias(std::string_view value) {
-    const std::string v = ToLower(Trim(value));
+    const std::string v = text::AsciiLower(text::TrimBlanks(value));
     if (v == "xml") return "application/xml";
     if (v == "json") return "application/json";
     if (v == "html") return "text/html";
@@ -106,7 +94,7 @@ std::optional<std::string> Negotiate(const Request& request,
         return std::nullopt;
     }
     const auto accept_header = request.headers.Get("Accept");
-    if (!accept_header || Trim(*accept_header).empty()) return offers.front();
+    if (!accept_header || text::TrimBlanks(*accept_header).empty()) return offers.front();
     const auto ranges = ParseAccept(*accept_header);
     if (ranges.empty()) return offers.front();
     std::optional<std::string> best;

@@ -2,25 +2,9 @@
 
 #include <algorithm>
 
+#include "registry/text.hpp"
+
 namespace mkt::http {
-namespace {
-
-int HexDigit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return Lower(x) == Lower(y); });
-}
-
 std::string_view MethodName(Method method) {
     switch (method) {
         case Method::kGet:
@@ -52,13 +36,13 @@ Method ParseMethod(std::string_view name) {
 }
 
 void Headers::Set(std::string name, std::string value) {
-    std::erase_if(items_, [&](const auto& h) { return EqualsIgnoreCase(h.first, name); });
+    std::erase_if(items_, [&](const auto& h) { return text::EqualsIgnoreCase(h.first, name); });
     items_.emplace_back(std::move(name), std::move(value));
 }
 
 std::optional<std::string> Headers::Get(std::string_view name) const {
     for (const auto& [k, v] : items_) {
-        if (EqualsIgnoreCase(k, name)) return v;
+        if (text::EqualsIgnoreCase(k, name)) return v;
     }
     return std::nullopt;
 }
@@ -101,7 +85,7 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
         const char c = text[i];
         if (c == '%') {
             if (i + 2 >= text.size()) return std::nullopt;
-            const int hi = HexDigit(text[i + 1]), lo = HexDigit(text[i + 2]);
+            const int hi = text::HexValue(text[i + 1]), lo = text::HexValue(text[i + 2]);
             if (hi < 0 || lo < 0) return std::nullopt;
             const char decoded = static_cast<char>(hi * 16 + lo);
             if (decoded == '\0') return std::nullopt;

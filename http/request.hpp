@@ -87,7 +87,5 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
 /// Parses an application/x-www-form-urlencoded string into pairs.
 std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded(
     std::string_view text);
-/// ASCII case-insensitive equality.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 }  // namespace mkt::http

@@ -3,16 +3,10 @@
 #include <charconv>
 
 #include "http/request.hpp"
+#include "registry/text.hpp"
 
 namespace mkt::http {
 namespace {
-
-std::string_view TrimSpaces(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool ParseDecimal(std::string_view text, uint64_t& out) {
     if (text.empty() || text.size() > 19) return false;
@@ -46,7 +40,7 @@ std::optional<RawHead> ParseRawHead(std::string_view head) {
         const std::string_view name = line.substr(0, colon);
         if (name.find_first_of(" \t") != std::string_view::npos) return std::nullopt;
         out.headers.emplace_back(std::string(name),
-                                 std::string(TrimSpaces(line.substr(colon + 1))));
+                                 std::string(text::TrimBlanks(line.substr(colon + 1))));
     }
     return out;
 }
@@ -83,11 +77,11 @@ std::string FirstContentTypeOnly(std::string_view head) {
         const size_t comma = colon == std::string_view::npos ? std::string_view::npos
                                                              : FirstListComma(line.substr(colon));
         if (comma == std::string_view::npos ||
-            !EqualsIgnoreCase(line.substr(0, colon), "Content-Type")) {
+            !text::EqualsIgnoreCase(line.substr(0, colon), "Content-Type")) {
             out.append(line);
             continue;
         }
-        out.append(TrimSpaces(line.substr(0, colon + comma)));
+        out.append(text::TrimBlanks(line.substr(0, colon + comma)));
         out.append("\r\n");
     }
     return out;
@@ -106,20 +100,20 @@ RequestGuard::Verdict RequestGuard::OnHeadComplete() {
     std::optional<uint64_t> content_length;
     bool chunked = false, expect_continue = false;
     for (const auto& [name, value] : parsed->headers) {
-        if (EqualsIgnoreCase(name, "Content-Length")) {
+        if (text::EqualsIgnoreCase(name, "Content-Length")) {
             uint64_t n = 0;
             if (!ParseDecimal(value, n))
                 return Reject(400, "invalid Content-Length '" + value + "'");
             if (content_length && *content_length != n)
                 return Reject(400, "conflicting Content-Length headers");
             content_length = n;
-        } else if (EqualsIgnoreCase(name, "Transfer-Encoding")) {
-            if (!EqualsIgnoreCase(value, "chunked")) {
+        } else if (text::EqualsIgnoreCase(name, "Transfer-Encoding")) {
+            if (!text::EqualsIgnoreCase(value, "chunked")) {
                 return Reject(400, "unsupported Transfer-Encoding '" + value + "' (only chunked)");
             }
             chunked = true;
-        } else if (EqualsIgnoreCase(name, "Expect")) {
-            expect_continue = EqualsIgnoreCase(value, "100-continue");
+        } else if (text::EqualsIgnoreCase(name, "Expect")) {
+            expect_continue = text::EqualsIgnoreCase(value, "100-continue");
         }
     }
     if (chunked && content_length) {
@@ -152,7 +146,7 @@ RequestGuard::Verdict RequestGuard::OnHeadComplete() {
 }
 
 bool RequestGuard::OnChunkSizeLine(std::string_view line) {
-    const std::string_view size_text = TrimSpaces(line.substr(0, line.find(';')));
+    const std::string_view size_text = text::TrimBlanks(line.substr(0, line.find(';')));
     uint64_t size = 0;
     if (size_text.empty() || size_text.size() > 15) return false;
     auto [ptr, ec] =

@@ -2,15 +2,12 @@
 
 #include "mappers/native_json.hpp"
 #include "mappers/url.hpp"
+#include "registry/text.hpp"
 
 namespace mkt::mappers::cimi {
 namespace {
 
-std::string AsciiLower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    return out;
-}
+using text::AsciiLower;
 
 void Put(std::map<std::string, std::string>& properties, std::string key, std::string value) {
     if (!value.empty()) properties.emplace(std::move(key), std::move(value));

@@ -2,25 +2,10 @@
 
 #include <cctype>
 
+#include "registry/text.hpp"
+
 namespace mkt::occi {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    }
-    return true;
-}
 
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
@@ -99,16 +84,16 @@ Result<std::vector<std::pair<std::string, std::string>>> Params(
     const std::vector<std::string>& parts, size_t first, std::string_view whole) {
     std::vector<std::pair<std::string, std::string>> out;
     for (size_t i = first; i < parts.size(); ++i) {
-        const std::string_view part = Trim(parts[i]);
+        const std::string_view part = text::TrimBlanks(parts[i]);
         if (part.empty()) continue;
         const size_t eq = part.find('=');
         if (eq == std::string_view::npos) {
             return Status::InvalidArgument("parameter '" + std::string(part) + "' has no '=' in '" +
                                            std::string(whole) + "'");
         }
-        std::string name(Trim(part.substr(0, eq)));
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        out.emplace_back(std::move(name), std::string(Trim(part.substr(eq + 1))));
+        std::string name(text::TrimBlanks(part.substr(0, eq)));
+        name = text::AsciiLower(name);
+        out.emplace_back(std::move(name), std::string(text::TrimBlanks(part.substr(eq + 1))));
     }
     return out;
 }
@@ -145,22 +130,22 @@ Result<AttributeValue> ParseAttributeValue(std::string_view raw) {
 enum class Field { kCategory, kLink, kAttribute, kLocation, kOther };
 
 Field FieldOf(std::string_view name, bool headers) {
-    if (EqualsIgnoreCase(name, "Category") || EqualsIgnoreCase(name, "X-OCCI-Category"))
+    if (text::EqualsIgnoreCase(name, "Category") || text::EqualsIgnoreCase(name, "X-OCCI-Category"))
         return Field::kCategory;
-    if (EqualsIgnoreCase(name, "Link") || EqualsIgnoreCase(name, "X-OCCI-Link"))
+    if (text::EqualsIgnoreCase(name, "Link") || text::EqualsIgnoreCase(name, "X-OCCI-Link"))
         return Field::kLink;
-    if (EqualsIgnoreCase(name, "X-OCCI-Attribute")) return Field::kAttribute;
-    if (EqualsIgnoreCase(name, "X-OCCI-Location")) return Field::kLocation;
+    if (text::EqualsIgnoreCase(name, "X-OCCI-Attribute")) return Field::kAttribute;
+    if (text::EqualsIgnoreCase(name, "X-OCCI-Location")) return Field::kLocation;
     // text/occi answers of some servers carry `Location` for X-OCCI-Location; in a
     // request it is never an OCCI field.
-    if (!headers && EqualsIgnoreCase(name, "Location")) return Field::kLocation;
+    if (!headers && text::EqualsIgnoreCase(name, "Location")) return Field::kLocation;
     return Field::kOther;
 }
 
 Status AddField(Message& message, Field field, std::string_view value) {
     MKT_ASSIGN_OR_RETURN(std::vector<std::string> values, SplitValues(value));
     for (const std::string& v : values) {
-        const std::string_view item = Trim(v);
+        const std::string_view item = text::TrimBlanks(v);
         if (item.empty()) continue;
         switch (field) {
             case Field::kCategory: {
@@ -235,7 +220,7 @@ bool IsOcci11Term(std::string_view term) {
 Result<CategoryValue> ParseCategory(std::string_view value) {
     MKT_ASSIGN_OR_RETURN(std::vector<std::string> parts, SplitOutsideQuotes(value, ';'));
     CategoryValue c;
-    c.term = std::string(Trim(parts[0]));
+    c.term = std::string(text::TrimBlanks(parts[0]));
     if (!IsTerm(c.term)) {
         return Status::InvalidArgument("Category '" + std::string(value) + "': term '" + c.term +
                                        "' is not a valid OCCI term");
@@ -278,18 +263,18 @@ Result<CategoryValue> ParseCategory(std::string_view value) {
 }
 
 Result<Attribute> ParseAttribute(std::string_view value) {
-    const std::string_view item = Trim(value);
+    const std::string_view item = text::TrimBlanks(value);
     const size_t eq = item.find('=');
     if (eq == std::string_view::npos) {
         return Status::InvalidArgument("X-OCCI-Attribute '" + std::string(item) + "' has no '='");
     }
     Attribute a;
-    a.name = std::string(Trim(item.substr(0, eq)));
+    a.name = std::string(text::TrimBlanks(item.substr(0, eq)));
     if (!IsAttributeName(a.name)) {
         return Status::InvalidArgument("X-OCCI-Attribute '" + std::string(item) + "': '" + a.name +
                                        "' is not a valid attribute name");
     }
-    auto v = ParseAttributeValue(Trim(item.substr(eq + 1)));
+    auto v = ParseAttributeValue(text::TrimBlanks(item.substr(eq + 1)));
     if (!v.ok()) return v.status().WithPrefix("X-OCCI-Attribute " + a.name + ": ");
     a.value = std::move(v).value();
     return a;
@@ -297,7 +282,7 @@ Result<Attribute> ParseAttribute(std::string_view value) {
 
 Result<LinkValue> ParseLink(std::string_view value) {
     MKT_ASSIGN_OR_RETURN(std::vector<std::string> parts, SplitOutsideQuotes(value, ';'));
-    const std::string_view target = Trim(parts[0]);
+    const std::string_view target = text::TrimBlanks(parts[0]);
     if (target.size() < 3 || target.front() != '<' || target.back() != '>') {
         return Status::InvalidArgument("Link '" + std::string(value) +
                                        "': the target must be written <URI>");
@@ -344,14 +329,14 @@ Result<Message> ParseBody(std::string_view body) {
     for (size_t start = 0; start < body.size();) {
         size_t end = body.find('\n', start);
         if (end == std::string_view::npos) end = body.size();
-        const std::string_view line = Trim(body.substr(start, end - start));
+        const std::string_view line = text::TrimBlanks(body.substr(start, end - start));
         start = end + 1;
         ++line_no;
         if (line.empty()) continue;
         const size_t colon = line.find(':');
         const Field field = colon == std::string_view::npos
                                 ? Field::kOther
-                                : FieldOf(Trim(line.substr(0, colon)), false);
+                                : FieldOf(text::TrimBlanks(line.substr(0, colon)), false);
         if (field == Field::kOther) {
             return Status::InvalidArgument("line " + std::to_string(line_no) + " ('" +
                                            std::string(line) +

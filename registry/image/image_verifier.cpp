@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "registry/text.hpp"
+
 namespace mkt::image {
 namespace {
 
@@ -19,14 +21,8 @@ Algorithm ParseAlgorithm(std::string_view name) {
     return Algorithm::kUnknown;
 }
 
-// Lowercase, leading zeros removed: the value, as StratusLab compared it.
-std::string Normalized(std::string_view hex) {
-    std::string out;
-    for (char c : hex)
-        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    const size_t first = out.find_first_not_of('0');
-    return first == std::string::npos ? "0" : out.substr(first);
-}
+// Checksums compare by value, as StratusLab compared them.
+std::string Normalized(std::string_view hex) { return text::HexByValue(hex); }
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "registry/identifier.hpp"
+#include "registry/text.hpp"
 
 namespace mkt::policy {
 namespace {
@@ -15,13 +16,7 @@ bool AnyMatches(const std::vector<std::string>& patterns, std::string_view text,
 }
 
 // Lowercase without leading zeros: checksums compare by value (StratusLab).
-std::string HexValue(std::string_view hex) {
-    std::string out;
-    for (char c : hex)
-        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    const size_t first = out.find_first_not_of('0');
-    return first == std::string::npos ? "0" : out.substr(first);
-}
+std::string HexValue(std::string_view hex) { return text::HexByValue(hex); }
 
 /// The entry's checksum (as "ALGORITHM value") that one of `values` names, or empty.
 std::string MatchingChecksum(const std::vector<std::string>& values, const EntryMetadata& m) {

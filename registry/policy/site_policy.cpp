@@ -6,18 +6,12 @@
 #include <map>
 #include <sstream>
 
+#include "registry/text.hpp"
+
 namespace mkt::policy {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
-char Fold(char c, bool fold) {
-    return fold ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
-}
+char Fold(char c, bool fold) { return fold ? text::AsciiLower(c) : c; }
 
 /// Items of a list value: separated by blanks, commas or line ends.
 void AppendItems(std::string_view value, std::vector<std::string>& out) {
@@ -63,7 +57,7 @@ Result<SitePolicy> ParseOriginal(std::string_view text, std::string_view source)
     std::istringstream in{std::string(text)};
     std::string raw;
     for (size_t n = 1; std::getline(in, raw); ++n) {
-        const std::string_view line = Trim(raw);
+        const std::string_view line = text::TrimWhitespace(raw);
         if (line.empty() || line.front() == '#' || line.front() == ';') continue;
         const bool continuation = std::isspace(static_cast<unsigned char>(raw.front()));
         if (continuation && current) {
@@ -72,7 +66,7 @@ Result<SitePolicy> ParseOriginal(std::string_view text, std::string_view source)
         }
         if (line.front() == '[') {
             if (line.back() != ']') return LineError(source, n, "unterminated section header");
-            section = std::string(Trim(line.substr(1, line.size() - 2)));
+            section = std::string(text::TrimWhitespace(line.substr(1, line.size() - 2)));
             if (section != "endorsers" && section != "images" && section != "checksums") {
                 return LineError(
                     source, n, "unknown section [" + section + "] (endorsers, images, checksums)");
@@ -85,8 +79,8 @@ Result<SitePolicy> ParseOriginal(std::string_view text, std::string_view source)
             return LineError(source, n, "expected 'key = value', got '" + std::string(line) + "'");
         }
         if (section.empty()) return LineError(source, n, "key outside a section");
-        std::string key(Trim(line.substr(0, sep)));
-        for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string key(text::TrimWhitespace(line.substr(0, sep)));
+        key = text::AsciiLower(key);
         current = OriginalKey(section, key);
         if (!current) {
             return LineError(source, n, "unknown key '" + key + "' in section [" + section + "]");
@@ -159,20 +153,20 @@ Result<SitePolicy> ParseNative(std::string_view text, std::string_view source) {
     std::istringstream in{std::string(text)};
     std::string raw;
     for (size_t n = 1; std::getline(in, raw); ++n) {
-        const std::string_view line = Trim(raw);
+        const std::string_view line = text::TrimWhitespace(raw);
         if (line.empty() || line.front() == '#') continue;
         const size_t eq = line.find('=');
         if (eq == std::string_view::npos) {
             return LineError(source, n, "expected 'key = value', got '" + std::string(line) + "'");
         }
-        const std::string key(Trim(line.substr(0, eq)));
+        const std::string key(text::TrimWhitespace(line.substr(0, eq)));
         // Subject patterns are DNs too: one per line, blanks and commas kept.
         if (key == "subject.allow" || key == "subject.deny") {
             auto& list = key == "subject.allow" ? p.subject_allow : p.subject_deny;
-            list.emplace_back(Trim(line.substr(eq + 1)));
+            list.emplace_back(text::TrimWhitespace(line.substr(eq + 1)));
             continue;
         }
-        if (Status s = SetNative(p, key, Trim(line.substr(eq + 1))); !s.ok()) {
+        if (Status s = SetNative(p, key, text::TrimWhitespace(line.substr(eq + 1))); !s.ok()) {
             const bool unknown = s.message().starts_with("unknown key");
             return LineError(source, n, unknown ? s.message() : key + ": " + s.message());
         }
@@ -184,7 +178,7 @@ bool LooksOriginal(std::string_view text) {
     std::istringstream in{std::string(text)};
     std::string raw;
     while (std::getline(in, raw)) {
-        const std::string_view line = Trim(raw);
+        const std::string_view line = text::TrimWhitespace(raw);
         if (line.empty() || line.front() == '#' || line.front() == ';') continue;
         return line.front() == '[';
     }

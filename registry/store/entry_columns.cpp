@@ -1,5 +1,7 @@
 #include "registry/store/entry_columns.hpp"
 
+#include "registry/text.hpp"
+
 namespace mkt::store {
 namespace {
 
@@ -27,14 +29,6 @@ std::string SearchText(const Entry& entry) {
 }
 
 }  // namespace
-
-std::string AsciiLower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
 
 std::vector<std::string> SearchTerms(std::string_view text) {
     std::vector<std::string> terms;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "registry/entry.hpp"
+#include "registry/text.hpp"
 
 namespace mkt::store {
 
@@ -39,7 +40,7 @@ struct EntryColumns {
 
 EntryColumns DeriveColumns(const Entry& entry);
 
-std::string AsciiLower(std::string_view text);
+using text::AsciiLower;
 
 /// Whitespace-separated terms (space, \t, \n, \v, \f, \r), ASCII lower-cased;
 /// empty when `text` is blank.

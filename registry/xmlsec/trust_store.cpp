@@ -12,6 +12,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "registry/text.hpp"
 #include "registry/xmlsec/dn.hpp"
 #include "registry/xmlsec/x509_internal.hpp"
 
@@ -73,14 +74,6 @@ FileKind KindOfFile(const std::string& name) {
     if (ext == ".pem") return FileKind::kCertificates;
     if (ext == ".crl") return FileKind::kCrl;
     return FileKind::kOther;
-}
-
-std::string Trim(std::string_view s) {
-    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    size_t b = 0, e = s.size();
-    while (b < e && blank(s[b])) ++b;
-    while (e > b && blank(s[e - 1])) --e;
-    return std::string(s.substr(b, e - b));
 }
 
 std::string Subject(const X509* cert) { return JavaRfc2253(X509_get_subject_name(cert)); }
@@ -171,7 +164,7 @@ Status LoadEndorsers(const fs::path& path, TrustStore::Snapshot& snap) {
     }
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {
-        const std::string text = Trim(line);
+        const std::string text(mkt::text::TrimWhitespace(line));
         if (text.empty() || text[0] == '#') continue;
         const size_t blank = text.find_first_of(" \t");
         const std::string where =
@@ -181,7 +174,7 @@ Status LoadEndorsers(const fs::path& path, TrustStore::Snapshot& snap) {
                                            text + "'");
         }
         const std::string email = text.substr(0, blank);
-        const std::string dn = Trim(std::string_view(text).substr(blank));
+        const std::string dn(mkt::text::TrimWhitespace(std::string_view(text).substr(blank)));
         if (!internal::IsValidEmail(email)) {
             return Status::InvalidArgument(where + ": invalid email address: " + email);
         }

@@ -1,0 +1,38 @@
+// Small ASCII text helpers shared by every layer (one home instead of a copy per
+// parser). ASCII only, on purpose: the protocols and formats they serve (HTTP
+// headers, configuration files, CIMI and OCCI syntax, policy files) define their
+// case folding and blanks over ASCII, never by locale.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mkt::text {
+
+/// Without leading and trailing spaces and tabs (the blanks of HTTP, OCCI,
+/// CIMI and `key = value` files); a trailing CR is removed too, so a line read
+/// from a CRLF file trims the same as one from an LF file.
+std::string_view TrimBlanks(std::string_view s);
+
+/// Without leading and trailing ASCII whitespace (space, \t, \n, \v, \f, \r).
+std::string_view TrimWhitespace(std::string_view s);
+
+char AsciiLower(char c);
+char AsciiUpper(char c);
+std::string AsciiLower(std::string_view s);
+std::string AsciiUpper(std::string_view s);
+
+/// ASCII case-insensitive equality.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+/// ASCII case-insensitive: does `text` start with `prefix`?
+bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix);
+
+/// The value of one hexadecimal digit, or -1.
+int HexValue(char c);
+/// A hexadecimal number lower-cased and without leading zeros ("0" for zero), so
+/// that two spellings of one value compare equal (StratusLab compares checksums so).
+std::string HexByValue(std::string_view hex);
+/// Lower-case hexadecimal of `bytes`.
+std::string HexLower(std::string_view bytes);
+
+}  // namespace mkt::text
