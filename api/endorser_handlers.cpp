@@ -1,10 +1,10 @@
 #include <charconv>
 
 #include "api/handlers.hpp"
-#include "api/listing_query.hpp"
 #include "http/negotiation.hpp"
 #include "mappers/native_json.hpp"
 #include "mappers/native_xml.hpp"
+#include "registry/listing_query.hpp"
 
 namespace mkt::api {
 namespace {
@@ -14,8 +14,7 @@ using http::Response;
 
 Result<std::string> Pick(const Request& req, const std::vector<std::string>& offers) {
     if (auto type = http::Negotiate(req, offers)) return *type;
-    return Status(StatusCode::kNotAcceptable,
-                  "no acceptable representation; use application/xml or application/json");
+    return http::NotAcceptable(offers);
 }
 
 // `range` (days) of an endorser history, StratusLab's parameter; absent = everything.
@@ -54,9 +53,9 @@ Result<Response> GetEndorserHistory(const ApiContext& ctx, Request& req) {
     defaults.email = email;
     defaults.latest_only = false;  // history: every entry, not only the latest
     defaults.statuses = StatusSet::All();
-    MKT_ASSIGN_OR_RETURN(
-        EntryQuery query,
-        ParseListingQuery(req, {}, ctx.registry.options().max_page_size, defaults, {"range"}));
+    MKT_ASSIGN_OR_RETURN(EntryQuery query,
+                         ParseListingQuery(req.query, {}, ctx.registry.options().max_page_size,
+                                           defaults, {"range"}));
     MKT_ASSIGN_OR_RETURN(query.created_after, HistoryStart(req, ctx.registry.clock().Now()));
     query.email = email;
     MKT_ASSIGN_OR_RETURN(EntryPage page, ctx.registry.Search(query));

@@ -2,6 +2,9 @@
 // No SQL, XML or RDF here (those live in registry/ adapters and mappers/).
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "api/api_context.hpp"
 #include "http/request.hpp"
 #include "registry/result.hpp"
@@ -16,5 +19,8 @@ Result<http::Response> ListEndorsers(const ApiContext& ctx, http::Request& req);
 Result<http::Response> GetEndorserHistory(const ApiContext& ctx, http::Request& req);
 Result<http::Response> ListEndorserTags(const ApiContext& ctx, http::Request& req);
 Result<http::Response> GetHealth(const ApiContext& ctx, http::Request& req);
+
+/// URL of the next page of the listing `req` asked for; empty without a cursor.
+std::string NextPageUrl(const http::Request& req, const std::optional<std::string>& next_cursor);
 
 }  // namespace mkt::api

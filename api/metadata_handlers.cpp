@@ -1,11 +1,12 @@
 #include <string>
 
 #include "api/handlers.hpp"
-#include "api/listing_query.hpp"
 #include "http/multipart.hpp"
 #include "http/negotiation.hpp"
 #include "mappers/native_json.hpp"
 #include "mappers/native_xml.hpp"
+#include "mappers/url.hpp"
+#include "registry/listing_query.hpp"
 
 namespace mkt::api {
 namespace {
@@ -17,11 +18,7 @@ mappers::LinkContext Links(const ApiContext& ctx, const Request& req) {
     return {req.context.base_url, ctx.registry.clock().Now()};
 }
 
-Status NotAcceptable(const std::vector<std::string>& offers) {
-    std::string list;
-    for (const auto& o : offers) list += (list.empty() ? "" : ", ") + o;
-    return Status(StatusCode::kNotAcceptable, "no acceptable representation; available: " + list);
-}
+using http::NotAcceptable;
 
 // The signed document of an upload: a raw XML body or the first file of a form.
 Result<std::string> UploadedDocument(Request& req) {
@@ -116,7 +113,7 @@ Result<Response> ListEntries(const ApiContext& ctx, Request& req) {
     auto type = http::Negotiate(req, offers);
     if (!type) return NotAcceptable(offers);
     MKT_ASSIGN_OR_RETURN(EntryQuery query,
-                         ParseListingQuery(req, args, ctx.registry.options().max_page_size));
+                         ParseListingQuery(req.query, args, ctx.registry.options().max_page_size));
     MKT_ASSIGN_OR_RETURN(EntryPage page, ctx.registry.Search(query));
     return ListingResponse(ctx, req, page, query, *type);
 }
@@ -167,6 +164,11 @@ Result<Response> GetTaggedEntry(const ApiContext& ctx, Request& req) {
     r.headers.Set("Content-Location", mappers::EntryUrl(entry->key, req.context.base_url));
     r.headers.Set("Cache-Control", "no-cache");
     return r;
+}
+
+std::string NextPageUrl(const Request& req, const std::optional<std::string>& next_cursor) {
+    if (!next_cursor) return {};
+    return mappers::NextPageUrl(req.context.base_url, req.segments, req.query, *next_cursor);
 }
 
 }  // namespace mkt::api

@@ -26,10 +26,8 @@ Result<std::vector<Entry>> Candidates(const Registry& registry, const std::strin
 }
 
 Result<http::Response> GetDecision(const PolicyContext& ctx, http::Request& req) {
-    if (!http::Negotiate(req, {"application/json"})) {
-        return Status(StatusCode::kNotAcceptable,
-                      "no acceptable representation; decisions are application/json");
-    }
+    if (!http::Negotiate(req, {"application/json"}))
+        return http::NotAcceptable({"application/json"});
     const std::string& name = req.Param("name");
     auto it = ctx.policies.find(name);
     if (it == ctx.policies.end()) {

@@ -33,15 +33,20 @@ void RegisterNativeApi(http::Router& router, const ApiContext& ctx) {
     auto bind = [&ctx](Result<http::Response> (*handler)(const ApiContext&, http::Request&)) {
         return [&ctx, handler](http::Request& req) { return handler(ctx, req); };
     };
+    // The native representations are the default of URLs that also have an HTML
+    // page (web/routes.cpp): clients without a preference get XML or JSON.
+    const http::Representation listing{{"application/xml", "application/json"}, true};
+    const http::Representation entry{{"application/rdf+xml", "application/json"}, true};
     router.Add(Method::kGet, "/health", bind(&GetHealth));
-    router.Add(Method::kGet, "/metadata", bind(&ListEntries));
+    router.Add(Method::kGet, "/metadata", bind(&ListEntries), {}, listing);
     router.Add(Method::kPost, "/metadata", bind(&UploadEntry));
     router.Add(Method::kGet, "/metadata/{a}", bind(&ListEntries));
     router.Add(Method::kGet, "/metadata/{a}/{b}", bind(&ListEntries));
-    router.Add(Method::kGet, "/metadata/{identifier}/{email}/{created}", bind(&GetEntry));
+    router.Add(Method::kGet, "/metadata/{identifier}/{email}/{created}", bind(&GetEntry), {},
+               entry);
     router.Add(Method::kGet, "/tag/{email}/{tag}", bind(&GetTaggedEntry));
-    router.Add(Method::kGet, "/endorsers", bind(&ListEndorsers));
-    router.Add(Method::kGet, "/endorsers/{email}", bind(&GetEndorserHistory));
+    router.Add(Method::kGet, "/endorsers", bind(&ListEndorsers), {}, listing);
+    router.Add(Method::kGet, "/endorsers/{email}", bind(&GetEndorserHistory), {}, listing);
     router.Add(Method::kGet, "/endorsers/{email}/tags", bind(&ListEndorserTags));
     if (ctx.benchmark_routes) RegisterBenchmarkRoutes(router);
 }

@@ -87,7 +87,7 @@ Response Dispatcher::RenderError(Request& request, const Status& status) const {
 }
 
 Response Dispatcher::Route(Request& request) const {
-    Router::Match match = router_.Find(request.method, request.segments);
+    Router::Match match = router_.Find(request);
     auto render = [&](const Status& status) {
         const int http_status = HttpStatusFor(status.code());
         return match.render_error ? match.render_error(request, status, http_status)

@@ -21,4 +21,23 @@ std::string PercentEncode(std::string_view text, bool path_segment) {
     return out;
 }
 
+std::string NextPageUrl(std::string_view base_url, const std::vector<std::string>& segments,
+                        const std::vector<std::pair<std::string, std::string>>& query,
+                        std::string_view next_cursor) {
+    std::string url(base_url);
+    bool first_segment = true;
+    for (const auto& s : segments) {
+        url += (first_segment ? "" : "/") + PercentEncode(s, true);
+        first_segment = false;
+    }
+    char sep = '?';
+    for (const auto& [k, v] : query) {
+        if (k == "cursor" || k == "offset") continue;
+        url += sep + PercentEncode(k, false) + "=" + PercentEncode(v, false);
+        sep = '&';
+    }
+    url += sep + std::string("cursor=") + PercentEncode(next_cursor, false);
+    return url;
+}
+
 }  // namespace mkt::mappers

@@ -39,7 +39,7 @@ struct App::Parts {
     std::unique_ptr<redland::SparqlEngine> sparql;
     std::unique_ptr<Registry> registry;
     std::unique_ptr<api::ApiContext> api;
-    std::unique_ptr<web::WebContext> web;  // the browser UI (before the native routes)
+    std::unique_ptr<web::WebContext> web;  // the browser UI
     std::unique_ptr<cimi::CimiContext> cimi;
     std::unique_ptr<api::PolicyContext> policies;  // GET /policy/{name}/{id}
     std::unique_ptr<occi::OcciContext> occi;
@@ -91,12 +91,11 @@ Status BuildHttp(App::Parts& p) {
     }
     p.api = std::make_unique<api::ApiContext>(
         api::ApiContext{*p.registry, p.config.trust.mode, p.config.benchmark_routes});
-    // The web UI first: it answers HTML on /metadata and /endorsers and hands
-    // every other request to the native handlers (docs/web.md).
-    p.web = std::make_unique<web::WebContext>(
-        web::WebContext{*p.registry, *p.api, p.config.trust.mode});
-    web::RegisterWebUi(p.router, *p.web);
+    // /metadata and /endorsers have a native and an HTML representation; the
+    // router negotiates between them, so the registration order does not matter.
     api::RegisterNativeApi(p.router, *p.api);
+    p.web = std::make_unique<web::WebContext>(web::WebContext{*p.registry, p.config.trust.mode});
+    web::RegisterWebUi(p.router, *p.web);
     p.cimi = std::make_unique<cimi::CimiContext>(cimi::CimiContext{*p.registry});
     cimi::RegisterCimiApi(p.router, *p.cimi);
     MKT_ASSIGN_OR_RETURN(auto site_policies, api::LoadSitePolicies(p.config.site_policies));
@@ -107,6 +106,7 @@ Status BuildHttp(App::Parts& p) {
         occi::OcciContext{*p.registry, p.config.occi_providers});
     occi::RegisterOcciApi(p.router, *p.occi);
     sparql::RegisterSparqlRoutes(p.router, *p.sparql);
+    MKT_RETURN_IF_ERROR(p.router.Check());
     p.dispatcher = std::make_unique<http::Dispatcher>(p.router, p.config.http, p.access_log);
     if (p.config.trust.mode == "compat") {
         // DESIGN 3: compat mode says so in every response.

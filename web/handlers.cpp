@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "api/listing_query.hpp"
 #include "http/multipart.hpp"
 #include "http/negotiation.hpp"
 #include "http/status_mapping.hpp"
 #include "mappers/web_view.hpp"
+#include "registry/listing_query.hpp"
 #include "web/assets.hpp"
 #include "web/pages.hpp"
 
@@ -111,7 +111,7 @@ Result<Response> BrowsePage(const WebContext& ctx, Request& req) {
     defaults.limit = kBrowsePageSize;
     MKT_ASSIGN_OR_RETURN(
         EntryQuery query,
-        api::ParseListingQuery(req, {}, ctx.registry.options().max_page_size, defaults));
+        ParseListingQuery(req.query, {}, ctx.registry.options().max_page_size, defaults));
     MKT_ASSIGN_OR_RETURN(EntryPage page, ctx.registry.Search(query));
     const BrowseModel model = MakeBrowseModel(req, query, std::move(page), Links(ctx, req));
     Response r = HtmlResponse(200, RenderBrowsePage(MakeFrame(ctx, req, "browse"), model));
@@ -141,7 +141,7 @@ Result<Response> EndorsersPage(const WebContext& ctx, Request& req) {
 
 Result<Response> EndorserPage(const WebContext& ctx, Request& req) {
     const std::string email = req.Param("email");
-    if (!api::LooksLikeEmail(email))
+    if (!LooksLikeEmail(email))
         return Status::InvalidArgument("'" + email.substr(0, 64) + "' is not an email address");
     DropEmptyParams(req);
     EntryQuery defaults;
@@ -151,7 +151,7 @@ Result<Response> EndorserPage(const WebContext& ctx, Request& req) {
     defaults.limit = kBrowsePageSize;
     MKT_ASSIGN_OR_RETURN(
         EntryQuery query,
-        api::ParseListingQuery(req, {}, ctx.registry.options().max_page_size, defaults));
+        ParseListingQuery(req.query, {}, ctx.registry.options().max_page_size, defaults));
     query.email = email;
     MKT_ASSIGN_OR_RETURN(EntryPage page, ctx.registry.Search(query));
     if (page.total == 0 && query.offset == 0)

@@ -44,18 +44,113 @@ TEST(RouterTest, MatchesParametersAndReportsAllowedMethods) {
     router.Add(Method::kGet, "/metadata/{id}/{email}/{created}", &Ok);
     router.Add(Method::kPost, "/metadata", &Ok);
     router.Add(Method::kGet, "/metadata", &Ok);
-    Request r;
-    ParseTarget("/metadata/A/b@c/2020-01-01T00:00:00Z", r);
-    auto m = router.Find(Method::kGet, r.segments);
+    auto find = [&router](Method method, std::string_view target) {
+        Request r;
+        r.method = method;
+        EXPECT_TRUE(ParseTarget(target, r));
+        return router.Find(r);
+    };
+    const std::string entry = "/metadata/A/b@c/2020-01-01T00:00:00Z";
+    auto m = find(Method::kGet, entry);
     ASSERT_EQ(m.kind, Router::MatchKind::kFound);
     EXPECT_EQ(m.params[1], (std::pair<std::string, std::string>{"email", "b@c"}));
-    EXPECT_EQ(router.Find(Method::kHead, r.segments).kind, Router::MatchKind::kFound);
-    auto del = router.Find(Method::kDelete, r.segments);
+    EXPECT_EQ(find(Method::kHead, entry).kind, Router::MatchKind::kFound);
+    auto del = find(Method::kDelete, entry);
     EXPECT_EQ(del.kind, Router::MatchKind::kMethodNotAllowed);
     EXPECT_EQ(del.allowed, (std::vector<std::string>{"GET", "HEAD", "OPTIONS"}));
-    auto put = router.Find(Method::kPut, {"metadata"});
+    auto put = find(Method::kPut, "/metadata");
     EXPECT_EQ(put.allowed, (std::vector<std::string>{"POST", "GET", "HEAD", "OPTIONS"}));
-    EXPECT_EQ(router.Find(Method::kGet, {"nothing"}).kind, Router::MatchKind::kNotFound);
+    EXPECT_EQ(find(Method::kGet, "/nothing").kind, Router::MatchKind::kNotFound);
+}
+
+// One URL with a native default (XML/JSON) and an HTML representation, as the
+// native API and the web UI register GET /metadata.
+Result<Response> Native(Request&) { return Response::Make(200, "application/xml", "native"); }
+Result<Response> Html(Request&) { return Response::Make(200, "text/html", "html"); }
+Response NativeError(const Request&, const Status&, int code) {
+    return Response::Make(code, "application/xml", "native error");
+}
+Response HtmlError(const Request&, const Status&, int code) {
+    return Response::Make(code, "text/html", "html error");
+}
+
+void AddNative(Router& router) {
+    router.Add(Method::kGet, "/metadata", &Native, &NativeError,
+               {{"application/xml", "application/json"}, true});
+    router.Add(Method::kPost, "/metadata", &Native);
+}
+void AddHtml(Router& router) {
+    router.Add(Method::kGet, "/metadata", &Html, &HtmlError, {{"text/html"}, false});
+}
+
+struct Answer {
+    std::string body, error;
+    friend bool operator==(const Answer&, const Answer&) = default;
+};
+
+Answer Ask(const Router& router, Method method, std::string_view target,
+           std::optional<std::string> accept) {
+    Request r;
+    r.method = method;
+    EXPECT_TRUE(ParseTarget(target, r));
+    if (accept) r.headers.Set("Accept", *accept);
+    Router::Match m = router.Find(r);
+    Answer answer;
+    if (m.kind == Router::MatchKind::kFound) answer.body = m.route->handler(r).value().body;
+    if (m.render_error) answer.error = m.render_error(r, Status::NotFound("x"), 404).body;
+    return answer;
+}
+
+TEST(RouterTest, RepresentationsOfOneUrlAreChosenByNegotiationWhateverTheRegistrationOrder) {
+    Router native_first, html_first;
+    AddNative(native_first);
+    AddHtml(native_first);
+    AddHtml(html_first);
+    AddNative(html_first);
+    ASSERT_TRUE(native_first.Check().ok());
+    ASSERT_TRUE(html_first.Check().ok());
+    const std::string browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    const struct {
+        Method method;
+        std::string target;
+        std::optional<std::string> accept;
+        Answer expected;
+    } cases[] = {
+        {Method::kGet, "/metadata", std::nullopt, {"native", "native error"}},
+        {Method::kGet, "/metadata", "*/*", {"native", "native error"}},
+        {Method::kGet, "/metadata", "application/json", {"native", "native error"}},
+        {Method::kGet, "/metadata", browser, {"html", "html error"}},
+        {Method::kGet, "/metadata?media=html", std::nullopt, {"html", "html error"}},
+        {Method::kGet, "/metadata?media=xml", browser, {"native", "native error"}},
+        // Nothing acceptable: the default answers (and says 406 itself).
+        {Method::kGet, "/metadata", "image/png", {"native", "native error"}},
+        // Other methods on the path: errors rendered as the negotiated GET would be.
+        {Method::kDelete, "/metadata", browser, {"", "html error"}},
+        {Method::kDelete, "/metadata", "application/json", {"", "native error"}},
+        {Method::kPost, "/metadata", browser, {"native", "html error"}},
+    };
+    for (const auto& c : cases) {
+        const std::string label = c.target + " Accept: " + c.accept.value_or("(none)");
+        EXPECT_EQ(Ask(native_first, c.method, c.target, c.accept), c.expected) << label;
+        EXPECT_EQ(Ask(html_first, c.method, c.target, c.accept), c.expected) << label;
+    }
+}
+
+TEST(RouterTest, CheckRefusesGroupsWithoutExactlyOneDefaultOrWithoutMediaTypes) {
+    Router two_defaults;
+    two_defaults.Add(Method::kGet, "/x", &Native, {}, {{"application/xml"}, true});
+    two_defaults.Add(Method::kGet, "/x", &Html, {}, {{"text/html"}, true});
+    EXPECT_EQ(two_defaults.Check().code(), StatusCode::kInternal);
+    EXPECT_NE(two_defaults.Check().message().find("GET /x"), std::string::npos)
+        << two_defaults.Check().message();
+    Router untyped;
+    untyped.Add(Method::kGet, "/x", &Native, {}, {{"application/xml"}, true});
+    untyped.Add(Method::kGet, "/x", &Html);
+    EXPECT_EQ(untyped.Check().code(), StatusCode::kInternal);
+    Router alone;
+    alone.Add(Method::kGet, "/x", &Native);
+    alone.Add(Method::kGet, "/x", &Html);  // untyped duplicates: first match, as before
+    EXPECT_TRUE(alone.Check().ok());
 }
 
 TEST(MultipartTest, ReturnsTheFirstFilePart) {

@@ -22,7 +22,7 @@ http::Response Dispatch(const http::Router& router, const std::string& target) {
     req.method = http::Method::kGet;
     EXPECT_TRUE(http::ParseTarget(target, req));
     req.headers.Set("Accept", "application/sparql-results+json");
-    http::Router::Match match = router.Find(req.method, req.segments);
+    http::Router::Match match = router.Find(req);
     EXPECT_EQ(match.kind, http::Router::MatchKind::kFound) << target;
     if (match.kind != http::Router::MatchKind::kFound) return {};
     Result<http::Response> r = match.route->handler(req);

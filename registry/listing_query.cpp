@@ -1,12 +1,11 @@
-#include "api/listing_query.hpp"
+#include "registry/listing_query.hpp"
 
 #include <algorithm>
 #include <charconv>
 
-#include "mappers/url.hpp"
 #include "registry/identifier.hpp"
 
-namespace mkt::api {
+namespace mkt {
 namespace {
 
 bool EmailLocalChar(char c) {
@@ -145,13 +144,13 @@ bool LooksLikeEmail(std::string_view text) {
     return true;
 }
 
-Result<EntryQuery> ParseListingQuery(const http::Request& request,
+Result<EntryQuery> ParseListingQuery(const QueryPairs& query,
                                      const std::vector<std::string>& path_args,
                                      size_t max_page_size, EntryQuery defaults,
                                      const std::vector<std::string>& extra_allowed) {
     EntryQuery q = std::move(defaults);
     for (const auto& arg : path_args) MKT_RETURN_IF_ERROR(ApplyPathArg(q, arg));
-    for (const auto& [name, value] : request.query) {
+    for (const auto& [name, value] : query) {
         if (std::find(extra_allowed.begin(), extra_allowed.end(), name) != extra_allowed.end())
             continue;
         MKT_RETURN_IF_ERROR(ApplyParam(q, name, value, max_page_size));
@@ -160,23 +159,4 @@ Result<EntryQuery> ParseListingQuery(const http::Request& request,
     return q;
 }
 
-std::string NextPageUrl(const http::Request& request,
-                        const std::optional<std::string>& next_cursor) {
-    if (!next_cursor) return {};
-    std::string url = request.context.base_url;
-    bool first_segment = true;
-    for (const auto& s : request.segments) {
-        url += (first_segment ? "" : "/") + mappers::PercentEncode(s, true);
-        first_segment = false;
-    }
-    char sep = '?';
-    for (const auto& [k, v] : request.query) {
-        if (k == "cursor" || k == "offset") continue;
-        url += sep + mappers::PercentEncode(k, false) + "=" + mappers::PercentEncode(v, false);
-        sep = '&';
-    }
-    url += sep + std::string("cursor=") + mappers::PercentEncode(*next_cursor, false);
-    return url;
-}
-
-}  // namespace mkt::api
+}  // namespace mkt

@@ -1,5 +1,7 @@
-// Turning listing requests into EntryQuery values (transport facts only: the
-// Registry and store own the semantics).
+// Turning listing requests into EntryQuery values: the one parser of listing
+// parameters, shared by every front-end that lists (native API, web UI). It
+// sees decoded query pairs and path arguments, not HTTP; the Registry and the
+// store own the semantics of the query it produces.
 //
 // Query parameters (docs/api/native.md): identifier, email, created, status
 // (valid|expired|deprecated|all, comma lists allowed), os, os-version, os-arch,
@@ -10,28 +12,26 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "http/request.hpp"
 #include "registry/entry_store.hpp"
 #include "registry/result.hpp"
 
-namespace mkt::api {
+namespace mkt {
+
+/// Decoded query parameters in request order (repeats allowed).
+using QueryPairs = std::vector<std::pair<std::string, std::string>>;
 
 /// Applies path arguments then query parameters on top of `defaults`.
 /// Parameters named in `extra_allowed` are skipped (the caller handles them).
 /// Errors: kInvalidArgument naming the parameter and the bad value.
-Result<EntryQuery> ParseListingQuery(const http::Request& request,
+Result<EntryQuery> ParseListingQuery(const QueryPairs& query,
                                      const std::vector<std::string>& path_args,
                                      size_t max_page_size, EntryQuery defaults = {},
                                      const std::vector<std::string>& extra_allowed = {});
 
-/// URL of the next page: the request's own URL with `cursor` replaced and
-/// `offset` dropped; empty when `next_cursor` is empty.
-std::string NextPageUrl(const http::Request& request,
-                        const std::optional<std::string>& next_cursor);
-
 /// The StratusLab email pattern `[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+`.
 bool LooksLikeEmail(std::string_view text);
 
-}  // namespace mkt::api
+}  // namespace mkt
