@@ -1,5 +1,6 @@
-// OCCI handlers: parse the request (occi/syntax, occi/negotiation), read images
-// (occi/image_source), map and render them (mappers/occi_*). No SQL or XML here.
+// OCCI handlers: parse the request (occi/syntax, occi/negotiation), call the
+// query work (occi/query: paging, filters, the walks over the images), render
+// (occi/output, mappers/occi_*). No SQL, XML or filter logic here.
 #pragma once
 
 #include "http/request.hpp"
@@ -7,12 +8,6 @@
 #include "registry/result.hpp"
 
 namespace mkt::occi {
-
-/// Largest `number` of the OCCI 1.2 pagination; above it the answer is 413.
-inline constexpr size_t kMaxPageNumber = 1000;
-/// Largest text/occi header block; a larger answer falls back to the client's
-/// next acceptable rendering, or is 406 (reference occi.md 3.1: header limits).
-inline constexpr size_t kMaxOcciHeaderBytes = 32 * 1024;
 
 /// GET /-/: the query interface, filtered by Category and X-OCCI-Attribute, paginated.
 Result<http::Response> GetQueryInterface(const OcciContext& ctx, http::Request& req);

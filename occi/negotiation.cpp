@@ -20,12 +20,18 @@ constexpr Offer kOffers[] = {
     {"text/occi+plain", Format::kPlain},      {"application/json", Format::kJson},
 };
 
-std::string OfferList(bool collection) {
-    std::string out;
+std::vector<std::string> OfferTypes(bool collection) {
+    std::vector<std::string> out;
     for (const Offer& o : kOffers) {
         if (!collection && o.format == Format::kUriList) continue;
-        out += (out.empty() ? "" : ", ") + std::string(o.type);
+        out.emplace_back(o.type);
     }
+    return out;
+}
+
+std::string OfferList(bool collection) {
+    std::string out;
+    for (const std::string& type : OfferTypes(collection)) out += (out.empty() ? "" : ", ") + type;
     return out;
 }
 
@@ -64,9 +70,7 @@ Result<std::vector<Rendering>> AcceptableRenderings(const http::Request& request
         if (!duplicate) out.push_back({s.offer->format, s.offer->type});
     }
     if (out.empty()) {
-        return Status(StatusCode::kNotAcceptable,
-                      "no acceptable OCCI rendering for Accept: " + *accept +
-                          "; available: " + OfferList(collection));
+        return http::NotAcceptable(OfferTypes(collection), "OCCI renderings; Accept: " + *accept);
     }
     return out;
 }
