@@ -3,6 +3,7 @@
 #include "cimi/image_query.hpp"
 #include "cimi/query_params.hpp"
 #include "cimi/version.hpp"
+#include "http/negotiation.hpp"
 #include "mappers/cimi_render.hpp"
 
 namespace mkt::cimi {
@@ -36,9 +37,7 @@ Result<Negotiated> Negotiate(const CimiContext& ctx, const Request& req) {
     MKT_ASSIGN_OR_RETURN(SpecVersion version, NegotiateVersion(RequestedVersion(req, storage)));
     auto media = ChooseMediaType(req);
     if (!media) {
-        return Status(StatusCode::kNotAcceptable,
-                      "no acceptable representation; available: application/json, "
-                      "application/xml (or $format=json|xml)");
+        return http::NotAcceptable({"application/json", "application/xml"}, "or $format=json|xml");
     }
     Negotiated n{version, *media, {version.ns, req.context.base_url}, {}};
     n.images = {req.context.base_url, ctx.registry.clock().Now()};

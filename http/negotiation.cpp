@@ -113,4 +113,11 @@ std::optional<std::string> Negotiate(const Request& request,
     return best;
 }
 
+Status NotAcceptable(const std::vector<std::string>& offers, std::string_view note) {
+    std::string message = "no acceptable representation; available: ";
+    for (size_t i = 0; i < offers.size(); ++i) message += (i ? ", " : "") + offers[i];
+    if (!note.empty()) message += " (" + std::string(note) + ")";
+    return Status(StatusCode::kNotAcceptable, std::move(message));
+}
+
 }  // namespace mkt::http

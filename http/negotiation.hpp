@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/request.hpp"
+#include "registry/status.hpp"
 
 namespace mkt::http {
 
@@ -36,6 +37,10 @@ std::optional<std::string> Negotiate(const Request& request,
 /// "xml" -> "application/xml", "json" -> "application/json", "html" -> "text/html",
 /// "rdf" -> "application/rdf+xml"; a full type is returned lower-cased.
 std::string MediaAlias(std::string_view value);
+
+/// The one 406 wording: "no acceptable representation; available: a, b" plus
+/// " (note)" when `note` is not empty.
+Status NotAcceptable(const std::vector<std::string>& offers, std::string_view note = {});
 
 /// The media type of a Content-Type header value, lower-cased, without parameters.
 std::string BaseMediaType(std::string_view content_type);

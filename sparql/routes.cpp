@@ -82,11 +82,10 @@ Result<Response> HandleQuery(const redland::SparqlEngine& engine, Request& req) 
         type = http::Negotiate(req, GraphOffers());
     }
     if (!type) {
-        return Status(StatusCode::kNotAcceptable,
-                      "no acceptable representation; results are available as "
-                      "application/sparql-results+xml, application/sparql-results+json, text/csv, "
-                      "text/tab-separated-values, text/html (CONSTRUCT: text/turtle, "
-                      "application/n-triples)");
+        return http::NotAcceptable(
+            {"application/sparql-results+xml", "application/sparql-results+json", "text/csv",
+             "text/tab-separated-values", "text/html"},
+            "CONSTRUCT: text/turtle, application/n-triples");
     }
     std::string content_type = *type;
     if (content_type == "application/xml") content_type = kResultsXml;
