@@ -66,6 +66,7 @@ class ServerProcess {
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     uint16_t port() const { return port_; }
+    pid_t pid() const { return pid_; }
     /// "http://127.0.0.1:<port>" + path (path starts with '/').
     std::string Url(std::string_view path) const;
     /// The server's start-up line (what it prints once listening), if written.

@@ -33,8 +33,8 @@ Result<bool> ParseScaleOption(int argc, char** argv, int& i, ScaleOptions& optio
     return true;
 }
 
-Result<std::unique_ptr<ServerProcess>> StartOnGeneratedEntries(
-    const ScaleOptions& options, const std::filesystem::path& work_dir) {
+Result<std::filesystem::path> GeneratedDatabase(const ScaleOptions& options,
+                                                const std::filesystem::path& work_dir) {
     MKT_RETURN_IF_ERROR(CheckInputs(options.driver));
     const std::string db = options.db.empty() ? std::string(MKT_BENCH_DATA_DIR) + "/entries-" +
                                                     std::to_string(options.count) + ".db"
@@ -46,8 +46,13 @@ Result<std::unique_ptr<ServerProcess>> StartOnGeneratedEntries(
                                                        work_dir, "generate_entries"));
     if (gen.exit_code != 0) return Status::Internal("generate_entries failed:\n" + gen.err);
     std::printf("%s", gen.out.c_str());
+    return std::filesystem::path(db);
+}
 
-    std::vector<std::string> extra = {"store.sqlite.path=" + db};
+Result<std::unique_ptr<ServerProcess>> StartOnGeneratedEntries(
+    const ScaleOptions& options, const std::filesystem::path& work_dir) {
+    MKT_ASSIGN_OR_RETURN(const std::filesystem::path db, GeneratedDatabase(options, work_dir));
+    std::vector<std::string> extra = {"store.sqlite.path=" + db.string()};
     extra.insert(extra.end(), options.driver.server_sets.begin(), options.driver.server_sets.end());
     MKT_ASSIGN_OR_RETURN(
         auto server, ServerProcess::Start(

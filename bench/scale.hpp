@@ -36,6 +36,11 @@ std::string ScaleUsage(size_t default_samples);
 /// Errors: kInvalidArgument for a missing or bad value.
 Result<bool> ParseScaleOption(int argc, char** argv, int& i, ScaleOptions& options);
 
+/// Generates (or reuses) the database and returns its path. `work_dir`
+/// receives the generator's log. Errors: the generator's, naming it.
+Result<std::filesystem::path> GeneratedDatabase(const ScaleOptions& options,
+                                                const std::filesystem::path& work_dir);
+
 /// Generates (or reuses) the database, starts the server on it, checks that it
 /// holds `count` entries and waits until /query is ready. `work_dir` receives
 /// the children's logs. Errors: those of each step, naming it.
