@@ -120,7 +120,9 @@ Status GroupCommitWriter::RunCached(const char* sql) {
 }
 
 void GroupCommitWriter::CommitBatch(const std::vector<Request*>& batch) {
-    if (Status begin = RunCached("BEGIN IMMEDIATE"); !begin.ok()) {
+    Status begin = db_->CheckFileInPlace();  // one stat per batch, against an fsync
+    if (begin.ok()) begin = RunCached("BEGIN IMMEDIATE");
+    if (!begin.ok()) {
         for (Request* r : batch) r->outcome = begin;
         return;
     }
