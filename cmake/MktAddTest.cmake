@@ -1,11 +1,12 @@
-# mkt_add_test(<source> LIBS <targets...> [LABELS <labels...>] [MAIN <target>])
+# mkt_add_test(<source> LIBS <targets...> [LABELS <labels...>] [MAIN <target>]
+#              [FIXTURES <ctest fixture required>])
 # Builds one GoogleTest executable per *_test.cpp and registers each test case with ctest.
 # MAIN replaces gtest_main (e.g. mkt_library_main, which initialises xmlsec and Raptor).
 find_package(GTest REQUIRED)
 include(GoogleTest)
 
 function(mkt_add_test source)
-  cmake_parse_arguments(ARG "" "MAIN" "LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "MAIN;FIXTURES" "LIBS;LABELS" ${ARGN})
   if(NOT ARG_MAIN)
     set(ARG_MAIN GTest::gtest_main)
   endif()
@@ -16,9 +17,15 @@ function(mkt_add_test source)
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
+  # gtest_discover_tests flattens list values in PROPERTIES into separate words,
+  # so the single-valued FIXTURES_REQUIRED goes before the two-entry ENVIRONMENT.
+  set(fixtures "")
+  if(ARG_FIXTURES)
+    set(fixtures FIXTURES_REQUIRED ${ARG_FIXTURES})
+  endif()
   gtest_discover_tests(${name}
     WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
-    PROPERTIES LABELS "${ARG_LABELS}"
+    PROPERTIES LABELS "${ARG_LABELS}" ${fixtures}
                ENVIRONMENT "MKT_SOURCE_DIR=${CMAKE_SOURCE_DIR};MKT_BINARY_DIR=${CMAKE_BINARY_DIR}"
     DISCOVERY_TIMEOUT 60)
 endfunction()
