@@ -111,11 +111,13 @@ const std::vector<Key>& Keys() {
         MKT_STRING_KEY("http.tls_key_file", http.tls_key_file),
         MKT_INT_KEY("http.shutdown_grace_seconds", http.shutdown_grace_seconds, 0, 600),
         MKT_BOOL_KEY("http.benchmark_routes", benchmark_routes),
-        MKT_CHOICE_KEY("store.type", store.type, "sqlite", "memory"),
+        MKT_CHOICE_KEY("store.type", store.type, "sqlite", "memory", "postgresql"),
         MKT_STRING_KEY("store.sqlite.path", store.sqlite_path),
         MKT_CHOICE_KEY("store.sqlite.synchronous", store.sqlite_synchronous, "full", "normal"),
         MKT_INT_KEY("store.sqlite.group_commit_us", store.group_commit_us, 0, 100000),
         MKT_INT_KEY("store.cache_bytes", store.cache_bytes, 0, size_t{1} << 40),
+        MKT_STRING_KEY("store.postgresql.conninfo", store.postgresql_conninfo),
+        MKT_INT_KEY("store.postgresql.pool_size", store.postgresql_pool_size, 1, 1000),
         MKT_CHOICE_KEY("trust.mode", trust.mode, "strict", "compat"),
         MKT_STRING_KEY("trust.ca_dir", trust.ca_dir),
         MKT_STRING_KEY("trust.endorsers_file", trust.endorsers_file),
@@ -258,6 +260,10 @@ Status ApplyEnvironment(Config& config, const std::map<std::string, std::string>
 Status Validate(const Config& c) {
     if (c.store.type == "sqlite" && c.store.sqlite_path.empty()) {
         return Status::InvalidArgument("store.sqlite.path must be set when store.type = sqlite");
+    }
+    if (c.store.type == "postgresql" && c.store.postgresql_conninfo.empty()) {
+        return Status::InvalidArgument(
+            "store.postgresql.conninfo must be set when store.type = postgresql");
     }
     if (c.trust.mode == "strict" && c.trust.ca_dir.empty()) {
         return Status::InvalidArgument("trust.ca_dir must be set when trust.mode = strict");

@@ -22,11 +22,13 @@
 namespace mkt::conf {
 
 struct StoreConfig {
-    std::string type = "sqlite";  // sqlite | memory
+    std::string type = "sqlite";  // sqlite | memory | postgresql
     std::string sqlite_path = "var/marketplace.db";
     std::string sqlite_synchronous = "full";  // full | normal
     int group_commit_us = 0;  // the writer waits this long for more uploads to commit together
-    size_t cache_bytes = 32 << 20;  // entry cache for single-entry reads; 0 = off
+    size_t cache_bytes = 32 << 20;    // entry cache for single-entry reads; 0 = off
+    std::string postgresql_conninfo;  // libpq key=value string or postgresql:// URI
+    size_t postgresql_pool_size = 8;  // read connections per server process
 };
 
 struct TrustConfig {

@@ -13,6 +13,7 @@
 #include "registry/redland/sparql_engine.hpp"
 #include "registry/store/caching_store.hpp"
 #include "registry/store/memory_store.hpp"
+#include "registry/store/postgres/postgres_store.hpp"
 #include "registry/store/sqlite_store.hpp"
 #include "registry/xmlsec/metadata_parser.hpp"
 #include "registry/xmlsec/trust_store.hpp"
@@ -54,6 +55,13 @@ namespace {
 Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
     if (c.type == "memory")
         return std::unique_ptr<EntryStore>(std::make_unique<store::MemoryEntryStore>());
+    if (c.type == "postgresql") {
+        store::PostgresOptions options;
+        options.conninfo = c.postgresql_conninfo;
+        options.pool_size = c.postgresql_pool_size;
+        MKT_ASSIGN_OR_RETURN(auto postgres, store::PostgresEntryStore::Open(std::move(options)));
+        return std::unique_ptr<EntryStore>(std::move(postgres));
+    }
     const std::filesystem::path path(c.sqlite_path);
     if (path.has_parent_path()) {
         std::error_code ec;
@@ -89,8 +97,8 @@ Status BuildHttp(App::Parts& p) {
     if (!p.access_log.Open(p.config.http.access_log)) {
         return Status::InvalidArgument("cannot open access log " + p.config.http.access_log);
     }
-    p.api = std::make_unique<api::ApiContext>(
-        api::ApiContext{*p.registry, p.config.trust.mode, p.config.benchmark_routes});
+    p.api = std::make_unique<api::ApiContext>(api::ApiContext{
+        *p.registry, p.config.trust.mode, p.config.benchmark_routes, p.config.store.type});
     // /metadata and /endorsers have a native and an HTML representation; the
     // router negotiates between them, so the registration order does not matter.
     api::RegisterNativeApi(p.router, *p.api);
