@@ -9,6 +9,7 @@
 #include "http/server.hpp"
 #include "occi/routes.hpp"
 #include "registry/redland/graph_feeding_store.hpp"
+#include "registry/redland/graph_follower.hpp"
 #include "registry/redland/rdfxml_checker.hpp"
 #include "registry/redland/sparql_engine.hpp"
 #include "registry/store/caching_store.hpp"
@@ -37,6 +38,8 @@ struct App::Parts {
         store;  // what the Registry uses: the database behind the entry cache
     std::unique_ptr<redland::EntryGraph> graph;  // SPARQL graph, built from `database`
     std::unique_ptr<EntryStore> feeding;         // `store`, feeding new entries to `graph`
+    // postgresql only: `graph` follows the uploads of the other replicas.
+    std::unique_ptr<redland::GraphFollower> follower;
     std::unique_ptr<redland::SparqlEngine> sparql;
     std::unique_ptr<Registry> registry;
     std::unique_ptr<api::ApiContext> api;
@@ -155,6 +158,13 @@ Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock
 }
 
 Status App::Start() {
+    if (parts_->config.store.type == "postgresql") {
+        // Other replicas write the same database: the graph follows its feed from
+        // the last seq before the build (graph_follower.hpp), 4 polls a second.
+        MKT_ASSIGN_OR_RETURN(StoreStats stats, parts_->database->Stats());
+        parts_->follower = std::make_unique<redland::GraphFollower>(
+            *parts_->database, *parts_->graph, stats.last_seq, std::chrono::milliseconds(250));
+    }
     parts_->graph->Start(*parts_->database);  // in the background; /query answers 503 until ready
     return parts_->http->Start();
 }

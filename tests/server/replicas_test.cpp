@@ -3,6 +3,7 @@
 // once, some of the same document to both, are all readable from both, and both
 // report the same store state.
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -53,6 +54,30 @@ nlohmann::json Health(const testing::ServerProcess& server) {
     EXPECT_TRUE(r.ok());
     EXPECT_EQ(r->status, 200) << r->body;
     return nlohmann::json::parse(r->body);
+}
+
+/// Entries in the replica's SPARQL graph, or -1 when /query does not answer.
+int GraphEntries(const testing::ServerProcess& server) {
+    client::HttpRequest request{
+        "POST",
+        server.url("query"),
+        {{"Content-Type", "application/sparql-query"},
+         {"Accept", "application/sparql-results+json"}},
+        "SELECT (COUNT(?x) AS ?n) WHERE { ?x <http://purl.org/dc/terms/identifier> ?i }"};
+    auto r = client::HttpClient().Send(request);
+    if (!r.ok() || r->status != 200) return -1;
+    return std::stoi(
+        nlohmann::json::parse(r->body)["results"]["bindings"][0]["n"]["value"].get<std::string>());
+}
+
+/// Polls until the replica's graph holds `n` entries (deadline 20 s).
+bool GraphReaches(const testing::ServerProcess& server, int n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (GraphEntries(server) == n) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
 }
 
 TEST(ReplicasTest, UploadsToEitherReplicaAreReadableFromBoth) {
@@ -119,6 +144,9 @@ TEST(ReplicasTest, UploadsToEitherReplicaAreReadableFromBoth) {
     EXPECT_EQ(health_b["entries"].get<int>(), 120);
     EXPECT_EQ(health_a["last_seq"].get<int>(), 120);  // no seq lost to a refused upload
     EXPECT_EQ(health_b["last_seq"].get<int>(), 120);
+    // The SPARQL graph of each replica follows the other's uploads too.
+    EXPECT_TRUE(GraphReaches(a, 120)) << GraphEntries(a);
+    EXPECT_TRUE(GraphReaches(b, 120)) << GraphEntries(b);
 }
 
 TEST(ReplicasTest, AnUnreachableDatabaseStopsTheServerWithTheReason) {
