@@ -285,9 +285,22 @@ std::string ErrorText(const Slot& slot, std::string_view fallback) {
     return text;
 }
 
-int FindService(rasqal_query*, rasqal_graph_pattern* gp, void* user_data) {
-    if (rasqal_graph_pattern_get_operator(gp) == RASQAL_GRAPH_PATTERN_OPERATOR_SERVICE) {
-        *static_cast<bool*>(user_data) = true;
+struct RefusedPatterns {
+    bool service = false;
+    bool minus = false;  // parsed by rasqal 0.9.33 but not evaluated (it fails with no reason)
+};
+
+int FindRefusedPatterns(rasqal_query*, rasqal_graph_pattern* gp, void* user_data) {
+    auto& found = *static_cast<RefusedPatterns*>(user_data);
+    switch (rasqal_graph_pattern_get_operator(gp)) {
+        case RASQAL_GRAPH_PATTERN_OPERATOR_SERVICE:
+            found.service = true;
+            break;
+        case RASQAL_GRAPH_PATTERN_OPERATOR_MINUS:
+            found.minus = true;
+            break;
+        default:
+            break;
     }
     return 0;
 }
@@ -299,13 +312,18 @@ Status CheckAllowed(rasqal_query* query) {
             "FROM and FROM NAMED are refused: the endpoint queries its own default graph (every "
             "entry); remove the dataset clause");
     }
-    bool service = false;
+    RefusedPatterns refused;
     if (rasqal_graph_pattern* root = rasqal_query_get_query_graph_pattern(query)) {
-        rasqal_graph_pattern_visit(query, root, &FindService, &service);
+        rasqal_graph_pattern_visit(query, root, &FindRefusedPatterns, &refused);
     }
-    if (service) {
+    if (refused.service) {
         return Status::InvalidArgument(
             "SERVICE is refused: this endpoint does not send queries to other endpoints");
+    }
+    if (refused.minus) {
+        return Status::InvalidArgument(
+            "MINUS is not supported by this endpoint's SPARQL engine: use OPTIONAL { ... } "
+            "FILTER(!BOUND(?v)) instead");
     }
     const rasqal_query_verb verb = rasqal_query_get_verb(query);
     if (verb == RASQAL_QUERY_VERB_DESCRIBE) {
