@@ -59,7 +59,7 @@ struct Fixture {
         graph->Start(store);
         FUZZ_CHECK(graph->WaitUntilSettled(30000) == mkt::redland::EntryGraph::State::kReady);
         auto created = mkt::redland::SparqlEngine::Create(
-            *graph, {.timeout_ms = 250, .max_rows = kMaxRows, .max_concurrent = 1});
+            *graph, {.timeout_ms = 50, .max_rows = kMaxRows, .max_concurrent = 1});
         FUZZ_CHECK(created.ok());
         engine = std::move(created).value();
     }
