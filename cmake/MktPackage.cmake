@@ -14,8 +14,10 @@
 set(MKT_PACKAGING_DIR ${CMAKE_SOURCE_DIR}/packaging/deb)
 set(MKT_PACKAGING_OUT ${CMAKE_BINARY_DIR}/packaging)
 # Keys the package sets differently from the built-in defaults (active lines).
+# One string: it is spliced into the sh -c command line below (a CMake list
+# would become "--set;key=value" there).
 set(MKT_PACKAGE_CONFIG_SETTINGS
-    --set store.sqlite.path=/var/lib/marketplace/marketplace.db)
+    "--set store.sqlite.path=/var/lib/marketplace/marketplace.db")
 
 # The conffile: a header, then every key of the configuration table as
 # `marketplace-server --print-config --commented` writes it (env -i: no
@@ -81,5 +83,5 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${MKT_PACKAGING_DIR}/prerm ${MKT_PACKAGING_DIR}/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_STRIP_FILES ON)
-set(CPACK_OUTPUT_FILE_PREFIX ${CMAKE_BINARY_DIR}/packages)
+# The output directory is cpack's -B (scripts/package: <build>/packages).
 include(CPack)
