@@ -1,5 +1,6 @@
 #include "server/app.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -131,7 +132,13 @@ Status BuildHttp(App::Parts& p) {
         return Status::InvalidArgument("cannot open access log " + p.config.http.access_log);
     }
     p.api = std::make_unique<api::ApiContext>(api::ApiContext{
-        *p.registry, p.config.trust.mode, p.config.benchmark_routes, p.config.store.type});
+        *p.registry, p.config.trust.mode, p.config.benchmark_routes, p.config.store.type,
+        [&p](int64_t database_last_seq) -> std::optional<int64_t> {
+            if (p.graph->state() != redland::EntryGraph::State::kReady) return std::nullopt;
+            // SQLite: this process is the only writer and feeds its graph itself.
+            if (!p.follower) return database_last_seq;
+            return std::min(p.follower->applied_seq(), database_last_seq);
+        }});
     // /metadata and /endorsers have a native and an HTML representation; the
     // router negotiates between them, so the registration order does not matter.
     api::RegisterNativeApi(p.router, *p.api);
