@@ -18,13 +18,11 @@
 #include "registry/redland/rdfxml_checker.hpp"
 #include "registry/redland/sparql_engine.hpp"
 #include "registry/store/caching_store.hpp"
-#include "registry/store/memory_store.hpp"
-#include "registry/store/postgres/postgres_store.hpp"
-#include "registry/store/sqlite_store.hpp"
 #include "registry/xmlsec/metadata_parser.hpp"
 #include "registry/xmlsec/trust_store.hpp"
 #include "registry/xmlsec/xmldsig_verifier.hpp"
 #include "server/app_metrics.hpp"
+#include "server/store_factory.hpp"
 #include "sparql/routes.hpp"
 #include "web/routes.hpp"
 
@@ -70,30 +68,6 @@ struct App::Parts {
 };
 
 namespace {
-
-Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
-    if (c.type == "memory")
-        return std::unique_ptr<EntryStore>(std::make_unique<store::MemoryEntryStore>());
-    if (c.type == "postgresql") {
-        store::PostgresOptions options;
-        options.conninfo = c.postgresql_conninfo;
-        options.pool_size = c.postgresql_pool_size;
-        MKT_ASSIGN_OR_RETURN(auto postgres, store::PostgresEntryStore::Open(std::move(options)));
-        return std::unique_ptr<EntryStore>(std::move(postgres));
-    }
-    const std::filesystem::path path(c.sqlite_path);
-    if (path.has_parent_path()) {
-        std::error_code ec;
-        std::filesystem::create_directories(path.parent_path(), ec);
-    }
-    store::SqliteOptions options;
-    options.synchronous = c.sqlite_synchronous == "full"
-                              ? store::SqliteOptions::Synchronous::kFull
-                              : store::SqliteOptions::Synchronous::kNormal;
-    options.group_commit_window = std::chrono::microseconds(c.group_commit_us);
-    MKT_ASSIGN_OR_RETURN(auto sqlite, store::SqliteEntryStore::Open(path, options));
-    return std::unique_ptr<EntryStore>(std::move(sqlite));
-}
 
 Status BuildVerifier(App::Parts& p) {
     xmlsec::VerifierOptions options;
