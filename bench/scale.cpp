@@ -33,7 +33,7 @@ Result<bool> ParseScaleOption(int argc, char** argv, int& i, ScaleOptions& optio
     return true;
 }
 
-Result<std::filesystem::path> GeneratedDatabase(const ScaleOptions& options,
+Result<std::filesystem::path> GenerateScaleDatabase(const ScaleOptions& options,
                                                 const std::filesystem::path& work_dir) {
     MKT_RETURN_IF_ERROR(CheckInputs(options.driver));
     const std::string db = options.db.empty() ? std::string(MKT_BENCH_DATA_DIR) + "/entries-" +
@@ -51,7 +51,7 @@ Result<std::filesystem::path> GeneratedDatabase(const ScaleOptions& options,
 
 Result<std::unique_ptr<ServerProcess>> StartOnGeneratedEntries(
     const ScaleOptions& options, const std::filesystem::path& work_dir) {
-    MKT_ASSIGN_OR_RETURN(const std::filesystem::path db, GeneratedDatabase(options, work_dir));
+    MKT_ASSIGN_OR_RETURN(const std::filesystem::path db, GenerateScaleDatabase(options, work_dir));
     std::vector<std::string> extra = {"store.sqlite.path=" + db.string()};
     extra.insert(extra.end(), options.driver.server_sets.begin(), options.driver.server_sets.end());
     MKT_ASSIGN_OR_RETURN(

@@ -38,7 +38,7 @@ Result<bool> ParseScaleOption(int argc, char** argv, int& i, ScaleOptions& optio
 
 /// Generates (or reuses) the database and returns its path. `work_dir`
 /// receives the generator's log. Errors: the generator's, naming it.
-Result<std::filesystem::path> GeneratedDatabase(const ScaleOptions& options,
+Result<std::filesystem::path> GenerateScaleDatabase(const ScaleOptions& options,
                                                 const std::filesystem::path& work_dir);
 
 /// Generates (or reuses) the database, starts the server on it, checks that it

@@ -391,7 +391,7 @@ Result<std::string> CopyOfGeneratedDatabase(const Options& o, const std::filesys
     ScaleOptions scale;
     scale.driver = o.driver;
     scale.count = o.entries;
-    MKT_ASSIGN_OR_RETURN(std::filesystem::path original, GeneratedDatabase(scale, work));
+    MKT_ASSIGN_OR_RETURN(std::filesystem::path original, GenerateScaleDatabase(scale, work));
     const std::filesystem::path copy = work / "soak.db";
     std::error_code ec;
     std::filesystem::copy_file(original, copy, ec);

@@ -4,7 +4,8 @@
 # (the libFuzzer build) and tests/fuzz/CMakeLists.txt (replay in the normal suite).
 set(MKT_FIXTURES ${CMAKE_SOURCE_DIR}/../shared/fixtures/stratuslab)
 set(MKT_FUZZ_TARGETS
-    metadata_document signature multipart_body cimi_filter occi_text site_policy configuration)
+    metadata_document signature multipart_body cimi_filter occi_text site_policy configuration
+    sparql_query)
 
 set(MKT_FUZZ_LIBS_metadata_document mkt_xmlsec mkt_redland mkt_registry)
 set(MKT_FUZZ_SEEDS_metadata_document ${MKT_FIXTURES}/metadata-lib
@@ -29,3 +30,8 @@ set(MKT_FUZZ_SEEDS_site_policy ${CMAKE_SOURCE_DIR}/fuzz/seeds/site_policy ${MKT_
 set(MKT_FUZZ_LIBS_configuration mkt_conf)
 set(MKT_FUZZ_SEEDS_configuration ${CMAKE_SOURCE_DIR}/conf/samples
     ${CMAKE_SOURCE_DIR}/fuzz/seeds/configuration)
+
+set(MKT_FUZZ_LIBS_sparql_query mkt_sparql_graph mkt_store_memory mkt_xmlsec mkt_redland mkt_registry)
+set(MKT_FUZZ_SEEDS_sparql_query ${CMAKE_SOURCE_DIR}/fuzz/seeds/sparql_query)
+# Targets that read fixtures at start-up (the graph the queries run on).
+set(MKT_FUZZ_DEFS_sparql_query MKT_FUZZ_FIXTURES="${MKT_FIXTURES}")

@@ -129,6 +129,11 @@ Response Dispatcher::Route(Request& request) const {
 void Dispatcher::Finish(const Request& request, Response& response) const {
     response.headers.Add("X-Request-Id", request.context.request_id);
     for (const auto& [name, value] : common_headers_) response.headers.Set(name, value);
+    // Every 503 is temporary (busy or full store, shutting down, a full pool):
+    // tell clients when to try again unless the handler knew better.
+    if (response.status == 503 && !response.headers.Get("Retry-After")) {
+        response.headers.Set("Retry-After", "5");
+    }
     if (request.method == Method::kHead) response.ClearBody();
 }
 

@@ -7,6 +7,7 @@ int HttpStatusFor(StatusCode code) {
         case StatusCode::kOk:
             return 200;
         case StatusCode::kInvalidArgument:
+        case StatusCode::kFailedPrecondition:
             return 400;
         case StatusCode::kPermissionDenied:
             return 403;

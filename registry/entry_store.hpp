@@ -105,14 +105,21 @@ struct StoreStats {
 
 enum class PutOutcome { kInserted, kUnchanged };
 
+/// The two refusals of EntryStore::Put, worded once for every store.
+/// kAlreadyExists: "entry <path> already exists with different content; ...".
+Status EntryConflictError(const EntryKey& key);
+/// kFailedPrecondition: "older than latest entry (<latest_created>)"; Registry
+/// recognises it by its code and words the detailed message.
+Status OlderThanLatestError(std::string_view latest_created);
+
 class EntryStore {
   public:
     virtual ~EntryStore() = default;
 
     /// Atomically: if an entry with the same key exists, kUnchanged when its
-    /// document bytes are equal, else kAlreadyExists; if (identifier, email) has an
-    /// entry with a greater `created`, kInvalidArgument "older than latest entry
-    /// (<created>)"; otherwise assigns the next seq (written to entry.seq), inserts
+    /// document bytes are equal, else EntryConflictError(key); if (identifier,
+    /// email) has an entry with a greater `created`, OlderThanLatestError(that
+    /// created); otherwise assigns the next seq (written to entry.seq), inserts
     /// durably and returns kInserted. Other errors: kUnavailable, kInternal.
     virtual Result<PutOutcome> Put(Entry& entry) = 0;
 

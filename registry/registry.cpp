@@ -48,12 +48,7 @@ Result<PutOutcome> Registry::Store(Entry& entry) {
     Result<PutOutcome> outcome = store_.Put(entry);
     if (outcome.ok()) return outcome;
     const Status& s = outcome.status();
-    if (s.code() == StatusCode::kAlreadyExists) {
-        return Status::AlreadyExists("entry " + entry.key.ToPath() +
-                                     " already exists with different content; entries are "
-                                     "immutable, sign a new endorsement instead");
-    }
-    if (s.code() == StatusCode::kInvalidArgument && s.message().starts_with("older than latest")) {
+    if (s.code() == StatusCode::kFailedPrecondition) {
         // Say which entry is newer, as the pre-check does.
         if (auto detailed = FindSameOrNewer(entry.key, entry.document); !detailed.ok()) {
             return detailed.status();
@@ -68,16 +63,14 @@ Result<std::optional<Entry>> Registry::FindSameOrNewer(const EntryKey& key,
                          store_.LatestCreated(key.identifier, key.email));
     if (!latest) return std::optional<Entry>();
     if (key.created < *latest) {
-        return Status::InvalidArgument(
+        return Status::FailedPrecondition(
             "older than latest entry: this endorser's latest entry for " + key.identifier +
             " was created " + latest->ToString() + ", this one " + key.created.ToString());
     }
     if (key.created > *latest) return std::optional<Entry>();
     MKT_ASSIGN_OR_RETURN(Entry stored, store_.Get(key));
     if (stored.document != bytes) {
-        return Status::AlreadyExists("entry " + key.ToPath() +
-                                     " already exists with different content; entries are "
-                                     "immutable, sign a new endorsement instead");
+        return EntryConflictError(key);
     }
     return std::optional<Entry>(std::move(stored));
 }

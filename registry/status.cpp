@@ -12,6 +12,8 @@ std::string_view StatusCodeName(StatusCode code) {
             return "not_found";
         case StatusCode::kAlreadyExists:
             return "already_exists";
+        case StatusCode::kFailedPrecondition:
+            return "failed_precondition";
         case StatusCode::kPermissionDenied:
             return "permission_denied";
         case StatusCode::kPayloadTooLarge:

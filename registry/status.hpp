@@ -18,17 +18,19 @@ namespace mkt {
 
 enum class StatusCode {
     kOk = 0,
-    kInvalidArgument,   // malformed or rejected input (parse, constraints, signature, rules)
-    kNotFound,          // no such entry / resource
-    kAlreadyExists,     // same key already stored with different content
-    kPermissionDenied,  // well-formed but not trusted (CA, revocation, binding), read-only
-    kPayloadTooLarge,   // input over a configured size limit
-    kUnsupportedMedia,  // content type we cannot read
-    kNotAcceptable,     // no representation matches the client's Accept
-    kMethodNotAllowed,  // resource exists, method does not
-    kUnavailable,       // temporary: busy store, shutting down
-    kDeadlineExceeded,  // a time limit was hit
-    kInternal,          // a bug or an unexpected library failure
+    kInvalidArgument,     // malformed or rejected input (parse, constraints, signature, rules)
+    kNotFound,            // no such entry / resource
+    kAlreadyExists,       // same key already stored with different content
+    kFailedPrecondition,  // well-formed but refused by what is stored (older than the
+                          // endorser's latest entry for the image)
+    kPermissionDenied,    // well-formed but not trusted (CA, revocation, binding), read-only
+    kPayloadTooLarge,     // input over a configured size limit
+    kUnsupportedMedia,    // content type we cannot read
+    kNotAcceptable,       // no representation matches the client's Accept
+    kMethodNotAllowed,    // resource exists, method does not
+    kUnavailable,         // temporary: busy store, shutting down
+    kDeadlineExceeded,    // a time limit was hit
+    kInternal,            // a bug or an unexpected library failure
 };
 
 /// Name of a code, e.g. "invalid_argument"; stable, used in JSON error bodies.
@@ -46,6 +48,9 @@ class [[nodiscard]] Status {
     static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
     static Status AlreadyExists(std::string m) {
         return {StatusCode::kAlreadyExists, std::move(m)};
+    }
+    static Status FailedPrecondition(std::string m) {
+        return {StatusCode::kFailedPrecondition, std::move(m)};
     }
     static Status PermissionDenied(std::string m) {
         return {StatusCode::kPermissionDenied, std::move(m)};

@@ -48,15 +48,14 @@ Result<PutOutcome> MemoryEntryStore::Put(Entry& entry) {
     const Key key{entry.key.identifier, entry.key.email, entry.key.created.unix_seconds()};
     if (auto it = by_key_.find(key); it != by_key_.end()) {
         if (entries_[it->second].entry.document == entry.document) return PutOutcome::kUnchanged;
-        return Status::AlreadyExists("entry " + entry.key.ToPath() +
-                                     " already exists with different content");
+        return EntryConflictError(entry.key);
     }
     const Pair pair{entry.key.identifier, entry.key.email};
     auto latest = latest_.find(pair);
     if (latest != latest_.end()) {
         const Timestamp newest = entries_[latest->second].entry.key.created;
         if (newest > entry.key.created) {
-            return Status::InvalidArgument("older than latest entry (" + newest.ToString() + ")");
+            return OlderThanLatestError(newest.ToString());
         }
     }
     entry.seq = static_cast<int64_t>(entries_.size()) + 1;

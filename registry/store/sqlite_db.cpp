@@ -20,6 +20,18 @@ Status ErrorStatus(int rc, sqlite3* db, const std::filesystem::path& path, std::
             return Status::Unavailable("database is busy: " + message);
         case SQLITE_FULL:
             return Status::Unavailable("disk full: " + message);
+        case SQLITE_READONLY: {
+            const int extended = db ? sqlite3_extended_errcode(db) : rc;
+            if (rc == SQLITE_READONLY_DBMOVED || extended == SQLITE_READONLY_DBMOVED) {
+                return Status::Unavailable(
+                    "database file was moved or deleted while the server had it open (put it "
+                    "back, or restart to create a new one): " +
+                    message);
+            }
+            return Status::Unavailable("database is read-only: " + message);
+        }
+        case SQLITE_IOERR:
+            return Status::Unavailable("storage I/O error: " + message);
         case SQLITE_NOTADB:
             return Status::InvalidArgument(path.string() + " is not a SQLite database (" + detail +
                                            ")");
@@ -128,6 +140,13 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
 Connection::~Connection() {
     for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
     sqlite3_close_v2(db_);
+}
+
+Status Connection::CheckFileInPlace() const {
+    int moved = 0;
+    const int rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+    if (rc != SQLITE_OK) return Error(rc, "checking the database file");
+    return moved ? Error(SQLITE_READONLY_DBMOVED, "writing") : Status::Ok();
 }
 
 Status Connection::Exec(std::string_view sql) {

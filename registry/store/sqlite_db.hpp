@@ -91,6 +91,10 @@ class Connection {
 
     Status Error(int rc, std::string_view what) const { return ErrorStatus(rc, db_, path_, what); }
     bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+    /// kUnavailable when the file at path() is no longer the one this connection
+    /// has open (moved or deleted): in WAL mode SQLite would go on writing to the
+    /// old inode, and what it acknowledged would be gone at the next start.
+    Status CheckFileInPlace() const;
     int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
     const std::filesystem::path& path() const { return path_; }
 

@@ -120,7 +120,9 @@ Status GroupCommitWriter::RunCached(const char* sql) {
 }
 
 void GroupCommitWriter::CommitBatch(const std::vector<Request*>& batch) {
-    if (Status begin = RunCached("BEGIN IMMEDIATE"); !begin.ok()) {
+    Status begin = db_->CheckFileInPlace();  // one stat per batch, against an fsync
+    if (begin.ok()) begin = RunCached("BEGIN IMMEDIATE");
+    if (!begin.ok()) {
         for (Request* r : batch) r->outcome = begin;
         return;
     }
@@ -197,8 +199,7 @@ Result<PutOutcome> GroupCommitWriter::Apply(const Request& r, int64_t& seq) {
         MKT_ASSIGN_OR_RETURN(bool found, find.Step());
         if (found) {
             if (find.Blob(0) == e.document) return PutOutcome::kUnchanged;
-            return Status::AlreadyExists("entry " + e.key.ToPath() +
-                                         " already exists with different content");
+            return EntryConflictError(e.key);
         }
     }
     std::optional<int64_t> previous;  // seq of the current latest entry
@@ -208,8 +209,7 @@ Result<PutOutcome> GroupCommitWriter::Apply(const Request& r, int64_t& seq) {
         MKT_RETURN_IF_ERROR(latest.BindText(2, e.key.email));
         MKT_ASSIGN_OR_RETURN(bool found, latest.Step());
         if (found && latest.Text(1) > r.created) {
-            return Status::InvalidArgument("older than latest entry (" +
-                                           std::string(latest.Text(1)) + ")");
+            return OlderThanLatestError(latest.Text(1));
         }
         if (found) previous = latest.Int(0);
     }

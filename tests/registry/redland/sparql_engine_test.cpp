@@ -243,6 +243,10 @@ TEST_F(SparqlEngineTest, ReadOnlyAndDatasetFormsAreRefusedWithTheReason) {
     Status update = Fail("INSERT DATA { <http://a> <http://b> <http://c> }");
     EXPECT_EQ(update.code(), StatusCode::kInvalidArgument);
     EXPECT_NE(update.message().find("read-only"), std::string::npos) << update.message();
+    Status prefixed = Fail(
+        "# a comment\nPREFIX ex: <http://example.org/>\nBASE <http://b/> delete where { ?s ?p ?o "
+        "}");
+    EXPECT_NE(prefixed.message().find("read-only"), std::string::npos) << prefixed.message();
     Status load = Fail("LOAD <http://example.org/data.rdf>");
     EXPECT_NE(load.message().find("read-only"), std::string::npos) << load.message();
     Status from = Fail("SELECT ?s FROM <http://example.org/g> WHERE { ?s ?p ?o }");
@@ -251,7 +255,18 @@ TEST_F(SparqlEngineTest, ReadOnlyAndDatasetFormsAreRefusedWithTheReason) {
     EXPECT_NE(service.message().find("SERVICE"), std::string::npos) << service.message();
     Status describe = Fail("DESCRIBE <http://mp.stratuslab.eu/#x>");
     EXPECT_NE(describe.message().find("DESCRIBE"), std::string::npos) << describe.message();
+    // Found by the sparql_query fuzz target: rasqal parses MINUS, then fails to
+    // evaluate it without a reason (it was a 500).
+    Status minus =
+        Fail("SELECT * WHERE { ?s ?p ?o MINUS { ?s <http://purl.org/dc/terms/valid> ?v } }");
+    EXPECT_EQ(minus.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(minus.message().find("MINUS is not supported"), std::string::npos) << minus.message();
     Status syntax = Fail("SELECT ?s WHERE { ?s ?p }");
+    // Found by the sparql_query fuzz target: rasqal crashed reading the triples
+    // of an empty template; the answer is the empty graph.
+    QueryResult empty = Run("CONSTRUCT { } WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?r } } LIMIT 8");
+    EXPECT_EQ(empty.form, QueryResult::Form::kGraph);
+    EXPECT_TRUE(empty.triples.empty());
     EXPECT_EQ(syntax.code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(syntax.message().rfind("SPARQL syntax error: ", 0), 0u) << syntax.message();
     EXPECT_EQ(Fail("   ").code(), StatusCode::kInvalidArgument);

@@ -185,7 +185,7 @@ TYPED_TEST_P(EntryStoreConformance, EntryOlderThanLatestIsRefusedNamingTheLatest
     Entry older = TestEntry(1, "a@example.org", kT0 + 50);
     Result<PutOutcome> r = this->store().Put(older);
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
     EXPECT_NE(r.status().message().find("older than latest entry (" + (kT0 + 100).ToString() + ")"),
               std::string::npos)
         << r.status().message();
@@ -950,7 +950,7 @@ TYPED_TEST_P(EntryStoreConformance, ConcurrentPutsHaveOneWinnerPerKeyAndDistinct
                 ASSERT_TRUE(o->result.ok()) << o->result.status().ToString();
                 EXPECT_EQ(*o->result, PutOutcome::kUnchanged);
             } else if (path.find("/race@") != std::string::npos) {
-                EXPECT_EQ(o->result.status().code(), StatusCode::kInvalidArgument) << path;
+                EXPECT_EQ(o->result.status().code(), StatusCode::kFailedPrecondition) << path;
             } else {
                 ADD_FAILURE() << path << ": " << o->result.status().ToString();
             }

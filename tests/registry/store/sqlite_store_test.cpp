@@ -156,7 +156,7 @@ TEST_F(SqliteStoreTest, ReopenedStoreKeepsEveryEntryByteForByteAndContinuesTheSe
     }
     EXPECT_EQ(store->LatestCreated(TestIdentifier(1), "a@example.org").value(), kT0 + 60);
     Entry older = TestEntry(1, "a@example.org", kT0 + 30);
-    EXPECT_EQ(store->Put(older).status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(store->Put(older).status().code(), StatusCode::kFailedPrecondition);
     Entry next = TestEntry(2, "a@example.org", kT0);
     ASSERT_TRUE(store->Put(next).ok());
     EXPECT_EQ(next.seq, 4);
@@ -308,7 +308,7 @@ TEST_F(SqliteStoreTest, RefusedPutsInABatchLeaveTheOthersCommitted) {
 
     EXPECT_EQ(*results[0], PutOutcome::kInserted);
     EXPECT_EQ(results[1].status().code(), StatusCode::kAlreadyExists);
-    EXPECT_EQ(results[2].status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(results[2].status().code(), StatusCode::kFailedPrecondition);
     EXPECT_EQ(*results[3], PutOutcome::kUnchanged);
     EXPECT_EQ(*results[4], PutOutcome::kInserted);
     ASSERT_TRUE(results[5].ok()) << results[5].status().ToString();
