@@ -85,6 +85,7 @@ Result<Response> GetHealth(const ApiContext& ctx, Request&) {
     if (!result.ok()) return Status::Unavailable("store unavailable: " + result.status().message());
     const StoreStats& stats = *result;
     const std::string body = "{\"status\":\"ok\",\"trust_mode\":\"" + ctx.trust_mode +
+                             "\",\"store\":\"" + ctx.store_type +
                              "\",\"entries\":" + std::to_string(stats.entries) +
                              ",\"last_seq\":" + std::to_string(stats.last_seq) + ",\"time\":\"" +
                              ctx.registry.clock().Now().ToString() + "\"}\n";

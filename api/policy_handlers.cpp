@@ -29,10 +29,11 @@ Result<http::Response> GetDecision(const PolicyContext& ctx, http::Request& req)
     if (!http::Negotiate(req, {"application/json"}))
         return http::NotAcceptable({"application/json"});
     const std::string& name = req.Param("name");
-    auto it = ctx.policies.find(name);
-    if (it == ctx.policies.end()) {
+    const std::shared_ptr<const SitePolicyMap> policies = ctx.policies.Current();
+    auto it = policies->find(name);
+    if (it == policies->end()) {
         std::string known;
-        for (const auto& [n, p] : ctx.policies) known += (known.empty() ? "" : ", ") + n;
+        for (const auto& [n, p] : *policies) known += (known.empty() ? "" : ", ") + n;
         return Status::NotFound("no site policy named '" + name.substr(0, 64) +
                                 "' (known: " + (known.empty() ? "none configured" : known) + ")");
     }
@@ -47,14 +48,21 @@ Result<http::Response> GetDecision(const PolicyContext& ctx, http::Request& req)
 
 }  // namespace
 
-Result<std::map<std::string, policy::SitePolicy>> LoadSitePolicies(const conf::NamedValues& files) {
-    std::map<std::string, policy::SitePolicy> policies;
+Result<SitePolicyMap> LoadSitePolicies(const conf::NamedValues& files) {
+    SitePolicyMap policies;
     for (const auto& [name, path] : files) {
         auto loaded = policy::LoadSitePolicy(path);
         if (!loaded.ok()) return loaded.status().WithPrefix("policy." + name + ": ");
         policies.emplace(name, std::move(loaded).value());
     }
     return policies;
+}
+
+Result<size_t> ReloadSitePolicies(const conf::NamedValues& files, SitePolicies& policies) {
+    MKT_ASSIGN_OR_RETURN(SitePolicyMap loaded, LoadSitePolicies(files));
+    const size_t count = loaded.size();
+    policies.Replace(std::move(loaded));
+    return count;
 }
 
 void RegisterPolicyRoutes(http::Router& router, const PolicyContext& context) {

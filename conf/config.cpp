@@ -111,11 +111,13 @@ const std::vector<Key>& Keys() {
         MKT_STRING_KEY("http.tls_key_file", http.tls_key_file),
         MKT_INT_KEY("http.shutdown_grace_seconds", http.shutdown_grace_seconds, 0, 600),
         MKT_BOOL_KEY("http.benchmark_routes", benchmark_routes),
-        MKT_CHOICE_KEY("store.type", store.type, "sqlite", "memory"),
+        MKT_CHOICE_KEY("store.type", store.type, "sqlite", "memory", "postgresql"),
         MKT_STRING_KEY("store.sqlite.path", store.sqlite_path),
         MKT_CHOICE_KEY("store.sqlite.synchronous", store.sqlite_synchronous, "full", "normal"),
         MKT_INT_KEY("store.sqlite.group_commit_us", store.group_commit_us, 0, 100000),
         MKT_INT_KEY("store.cache_bytes", store.cache_bytes, 0, size_t{1} << 40),
+        MKT_STRING_KEY("store.postgresql.conninfo", store.postgresql_conninfo),
+        MKT_INT_KEY("store.postgresql.pool_size", store.postgresql_pool_size, 1, 1000),
         MKT_CHOICE_KEY("trust.mode", trust.mode, "strict", "compat"),
         MKT_STRING_KEY("trust.ca_dir", trust.ca_dir),
         MKT_STRING_KEY("trust.endorsers_file", trust.endorsers_file),
@@ -131,6 +133,9 @@ const std::vector<Key>& Keys() {
         MKT_INT_KEY("sparql.timeout_ms", sparql.timeout_ms, 100, 3600000),
         MKT_INT_KEY("sparql.max_rows", sparql.max_rows, 1, 100000000),
         MKT_INT_KEY("sparql.max_concurrent", sparql.max_concurrent, 1, 64),
+        MKT_BOOL_KEY("metrics.enabled", metrics.enabled),
+        MKT_STRING_KEY("metrics.path", metrics.path),
+        MKT_STRING_KEY("metrics.listen", metrics.listen),
     };
     return keys;
 }
@@ -255,9 +260,52 @@ Status ApplyEnvironment(Config& config, const std::map<std::string, std::string>
     return Status::Ok();
 }
 
+Status SplitListen(std::string_view listen, std::string& address, uint16_t& port) {
+    const size_t colon = listen.rfind(':');
+    auto bad = [&] {
+        return BadValue("metrics.listen", listen,
+                        "an address:port like 127.0.0.1:9204 or [::1]:9204");
+    };
+    if (colon == std::string_view::npos || colon == 0) return bad();
+    std::string_view host = listen.substr(0, colon);
+    if (host.front() == '[') {
+        if (host.size() < 3 || host.back() != ']') return bad();
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string_view::npos) {
+        return bad();
+    }
+    if (!ParseInt("metrics.listen", listen.substr(colon + 1), uint16_t{0}, uint16_t{65535}, port)
+             .ok()) {
+        return bad();
+    }
+    address = std::string(host);
+    return Status::Ok();
+}
+
+namespace {
+
+Status ValidateMetrics(const MetricsConfig& m) {
+    if (!m.path.starts_with("/") || m.path.size() < 2 ||
+        m.path.find_first_of("?#{} ") != std::string::npos) {
+        return BadValue("metrics.path", m.path, "a path like /metrics (no query, no braces)");
+    }
+    if (!m.listen.empty()) {
+        std::string address;
+        uint16_t port = 0;
+        MKT_RETURN_IF_ERROR(SplitListen(m.listen, address, port));
+    }
+    return Status::Ok();
+}
+
+}  // namespace
+
 Status Validate(const Config& c) {
     if (c.store.type == "sqlite" && c.store.sqlite_path.empty()) {
         return Status::InvalidArgument("store.sqlite.path must be set when store.type = sqlite");
+    }
+    if (c.store.type == "postgresql" && c.store.postgresql_conninfo.empty()) {
+        return Status::InvalidArgument(
+            "store.postgresql.conninfo must be set when store.type = postgresql");
     }
     if (c.trust.mode == "strict" && c.trust.ca_dir.empty()) {
         return Status::InvalidArgument("trust.ca_dir must be set when trust.mode = strict");
@@ -276,6 +324,7 @@ Status Validate(const Config& c) {
                                            "' must start with http:// or https://");
         }
     }
+    MKT_RETURN_IF_ERROR(ValidateMetrics(c.metrics));
     if (c.limits.max_bytes > c.http.max_body_bytes) {
         return Status::InvalidArgument("metadata.max_bytes (" + std::to_string(c.limits.max_bytes) +
                                        ") must not exceed http.max_body_bytes (" +
@@ -313,6 +362,33 @@ std::string Dump(const Config& config) {
     std::string out;
     for (const Key& k : Keys()) out += std::string(k.name) + " = " + k.get(config) + "\n";
     for (const NamedKey& named : kNamedKeys) {
+        for (const auto& [name, value] : config.*named.field)
+            out += std::string(named.prefix) + name + " = " + value + "\n";
+    }
+    return out;
+}
+
+std::string DumpCommented(const Config& config) {
+    const Config defaults;
+    std::string out;
+    std::string_view group;
+    for (const Key& k : Keys()) {
+        const std::string_view first = k.name.substr(0, k.name.find('.'));
+        if (first != group) {
+            out += "\n";
+            group = first;
+        }
+        const std::string value = k.get(config), default_value = k.get(defaults);
+        if (value == default_value) {
+            out += "# " + std::string(k.name) + " = " + value + "\n";
+        } else {
+            out += "# (default: " + std::string(k.name) + " = " + default_value + ")\n";
+            out += std::string(k.name) + " = " + value + "\n";
+        }
+    }
+    out += "\n# Named entries (none by default), one line each:\n";
+    for (const NamedKey& named : kNamedKeys) {
+        out += "# " + std::string(named.prefix) + "<name> = ...\n";
         for (const auto& [name, value] : config.*named.field)
             out += std::string(named.prefix) + name + " = " + value + "\n";
     }

@@ -22,11 +22,13 @@
 namespace mkt::conf {
 
 struct StoreConfig {
-    std::string type = "sqlite";  // sqlite | memory
+    std::string type = "sqlite";  // sqlite | memory | postgresql
     std::string sqlite_path = "var/marketplace.db";
     std::string sqlite_synchronous = "full";  // full | normal
     int group_commit_us = 0;  // the writer waits this long for more uploads to commit together
-    size_t cache_bytes = 32 << 20;  // entry cache for single-entry reads; 0 = off
+    size_t cache_bytes = 32 << 20;    // entry cache for single-entry reads; 0 = off
+    std::string postgresql_conninfo;  // libpq key=value string or postgresql:// URI
+    size_t postgresql_pool_size = 8;  // read connections per server process
 };
 
 struct TrustConfig {
@@ -43,6 +45,14 @@ struct SparqlConfig {
     size_t max_concurrent = 4;  // more queries at once wait no longer than: 503 + Retry-After
 };
 
+/// /metrics (docs/operations.md): the Prometheus text format at `path`, on the
+/// main HTTP listener or, when `listen` is set, only on that "address:port".
+struct MetricsConfig {
+    bool enabled = true;
+    std::string path = "/metrics";
+    std::string listen;  // empty: the main listener; else "127.0.0.1:9204", "[::1]:9204"
+};
+
 /// Named entries: keys `<prefix>.<name> = <value>` (file and --set only; no
 /// environment form, since '_' in a name could not be told from '.').
 /// `occi.provider.<name> = <OCCI endpoint URL>`: resource providers whose image
@@ -57,6 +67,7 @@ struct Config {
     RegistryOptions registry;
     DocumentLimits limits;
     SparqlConfig sparql;
+    MetricsConfig metrics;
     bool benchmark_routes = false;  // registers GET /_bench/trivial (benchmarks only)
     NamedValues occi_providers;     // name -> OCCI endpoint URL (http:// or https://)
     NamedValues site_policies;      // name -> policy file path
@@ -84,6 +95,16 @@ Result<Config> Load(const std::optional<std::string>& file,
 
 /// Every key with its current value, in file syntax (for --print-config).
 std::string Dump(const Config& config);
+
+/// As Dump, as a configuration file to edit: a key whose value is its built-in
+/// default is written commented out ("# key = default"); a key set otherwise is
+/// written active, after a comment giving its default. Keys are grouped by their
+/// first component. The Debian package's marketplace.conf is generated with it.
+std::string DumpCommented(const Config& config);
+
+/// Splits a metrics.listen value "host:port" ("[v6]:port" for IPv6).
+/// Errors: kInvalidArgument naming the value.
+Status SplitListen(std::string_view listen, std::string& address, uint16_t& port);
 
 /// The process environment as a map.
 std::map<std::string, std::string> ProcessEnvironment();

@@ -83,20 +83,26 @@ Response Dispatcher::RenderError(Request& request, const Status& status) const {
     const int http_status = HttpStatusFor(status.code());
     Response response = RenderNativeError(request, status, http_status);
     Finish(request, response);
+    if (observer_) {
+        observer_->Observe({nullptr, RequestOutcome::Unrouted::kRejected, response.status, {}});
+    }
     return response;
 }
 
-Response Dispatcher::Route(Request& request) const {
+Response Dispatcher::Route(Request& request, RequestOutcome& outcome) const {
     Router::Match match = router_.Find(request);
+    outcome.route = match.route;
     auto render = [&](const Status& status) {
         const int http_status = HttpStatusFor(status.code());
         return match.render_error ? match.render_error(request, status, http_status)
                                   : RenderNativeError(request, status, http_status);
     };
     if (match.kind == Router::MatchKind::kNotFound) {
+        outcome.unrouted = RequestOutcome::Unrouted::kNoRoute;
         return render(Status::NotFound("no resource at " + request.path));
     }
     if (match.kind == Router::MatchKind::kMethodNotAllowed) {
+        outcome.unrouted = RequestOutcome::Unrouted::kMethodNotAllowed;
         std::string allow;
         for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
         Response response;
@@ -140,10 +146,17 @@ void Dispatcher::Finish(const Request& request, Response& response) const {
 Response Dispatcher::Handle(Request& request) const {
     const auto start = std::chrono::steady_clock::now();
     PrepareContext(request);
-    Response response = Route(request);
+    RequestOutcome outcome;
+    Response response = Route(request, outcome);
     Finish(request, response);
+    if (!log_.enabled() && !observer_) return response;
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    if (observer_) {
+        outcome.status = response.status;
+        outcome.elapsed = elapsed;
+        observer_->Observe(outcome);
+    }
     if (log_.enabled()) {
-        const auto elapsed = std::chrono::steady_clock::now() - start;
         log_.Write({request.context.request_id, request.context.remote, request.method_name,
                     request.target, request.headers.Get("User-Agent").value_or(""), response.status,
                     response.body.size(),

@@ -5,10 +5,12 @@
 // or a stray exception into an error response through the one status table and
 // the route's error renderer, adds the common headers, strips the body of HEAD
 // responses and writes one access-log line. Handle() never throws and is
-// thread-safe.
+// thread-safe. An optional RequestObserver (metrics) sees every request once,
+// after its response is final.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,12 +21,33 @@
 
 namespace mkt::http {
 
+/// How a request ended, for observers. `route` is the route that handled it;
+/// null when none did, and `unrouted` says why.
+struct RequestOutcome {
+    enum class Unrouted { kNone, kNoRoute, kMethodNotAllowed, kRejected };
+    const Route* route = nullptr;
+    Unrouted unrouted = Unrouted::kNone;  // kRejected: refused before routing (RenderError)
+    int status = 0;
+    std::chrono::steady_clock::duration elapsed{};
+};
+
+/// Sees every request the dispatcher answers. Called on the request's thread:
+/// it must be thread-safe, cheap and must not block (no lock per request).
+class RequestObserver {
+  public:
+    virtual ~RequestObserver() = default;
+    virtual void Observe(const RequestOutcome& outcome) const noexcept = 0;
+};
+
 class Dispatcher {
   public:
     Dispatcher(const Router& router, const HttpOptions& options, AccessLog& log);
 
     /// Headers added to every response (e.g. the trust-mode notice).
     void AddCommonHeader(std::string name, std::string value);
+
+    /// Set before serving; null (the default) observes nothing.
+    void SetObserver(const RequestObserver* observer) { observer_ = observer; }
 
     /// `request` must have method, target-derived fields, headers, body and
     /// context.remote set; the rest is filled here.
@@ -35,13 +58,14 @@ class Dispatcher {
 
   private:
     void PrepareContext(Request& request) const;
-    Response Route(Request& request) const;
+    Response Route(Request& request, RequestOutcome& outcome) const;
     void Finish(const Request& request, Response& response) const;
 
     const Router& router_;
     const HttpOptions& options_;
     AccessLog& log_;
     std::vector<std::pair<std::string, std::string>> common_headers_;
+    const RequestObserver* observer_ = nullptr;
 };
 
 /// A random 16-hex-digit request id.

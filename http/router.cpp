@@ -25,7 +25,12 @@ std::string PatternText(const Route& route) {
 
 void Router::Add(Method method, std::string_view pattern, Handler handler, ErrorRenderer errors,
                  Representation representation) {
-    Route route{method, {}, std::move(handler), std::move(errors), std::move(representation)};
+    Route route{method,
+                {},
+                std::move(handler),
+                std::move(errors),
+                std::move(representation),
+                std::string(MethodName(method)) + " " + std::string(pattern)};
     Request parsed;
     ParseTarget(pattern, parsed);
     route.pattern = std::move(parsed.segments);

@@ -44,6 +44,7 @@ struct Route {
     Handler handler;
     ErrorRenderer render_error;  // empty: native error bodies
     Representation representation;
+    std::string label;  // "GET /metadata/{id}": method and pattern as registered
 };
 
 class Router {
@@ -68,6 +69,8 @@ class Router {
     };
     /// Uses the request's method and segments, and for groups its ?media= and Accept.
     Match Find(const Request& request) const;
+    /// Every route in registration order (Match::route points into it).
+    const std::vector<Route>& routes() const { return routes_; }
 
   private:
     static bool PatternMatches(const Route& route, const std::vector<std::string>& segments,

@@ -179,27 +179,7 @@ std::string Quote(std::string_view value) {
     std::string out;
     out.reserve(value.size() + 2);
     out.push_back('"');
-    for (char c : value) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
+    text::AppendBackslashEscaped(out, value);
     out.push_back('"');
     return out;
 }

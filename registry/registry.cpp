@@ -14,6 +14,18 @@ Registry::Registry(RegistryOptions options, const DocumentParser& parser, const 
       clock_(clock) {}
 
 Result<SubmitResult> Registry::Submit(std::string_view document, SubmitOrigin origin) {
+    Result<SubmitResult> result = SubmitUncounted(document, origin);
+    SubmitCounts& counts = submit_counts_[origin == SubmitOrigin::kDirectUpload ? 0 : 1];
+    if (!result.ok()) {
+        counts.refused.Count(result.status().code());
+    } else {
+        (result->created ? counts.created : counts.unchanged)
+            .fetch_add(1, std::memory_order_relaxed);
+    }
+    return result;
+}
+
+Result<SubmitResult> Registry::SubmitUncounted(std::string_view document, SubmitOrigin origin) {
     if (options_.read_only) {
         return Status::PermissionDenied("read-only repository: this Marketplace is a replica");
     }

@@ -23,6 +23,7 @@
 #include "registry/document.hpp"
 #include "registry/entry_store.hpp"
 #include "registry/registry_options.hpp"
+#include "registry/status_counts.hpp"
 
 namespace mkt {
 
@@ -66,10 +67,21 @@ class Registry {
     Result<std::vector<Entry>> ChangesSince(int64_t after_seq, size_t limit) const;
     Result<StoreStats> Stats() const;
 
+    /// Outcomes of Submit since start, per origin (operational figures): a new
+    /// entry, an identical re-upload, or a refusal counted under its StatusCode.
+    struct SubmitCounts {
+        std::atomic<uint64_t> created{0}, unchanged{0};
+        StatusCounts refused;
+    };
+    const SubmitCounts& submit_counts(SubmitOrigin origin) const {
+        return submit_counts_[origin == SubmitOrigin::kDirectUpload ? 0 : 1];
+    }
+
     const Clock& clock() const { return clock_; }
     const RegistryOptions& options() const { return options_; }
 
   private:
+    Result<SubmitResult> SubmitUncounted(std::string_view document, SubmitOrigin origin);
     Status CheckTimeWindow(const EntryKey& key) const;
     /// Older-than-latest and same-key checks: the stored entry for an identical
     /// re-upload, nothing for a new entry, an error otherwise.
@@ -83,6 +95,7 @@ class Registry {
     const SignatureVerifier& verifier_;
     EntryStore& store_;
     const Clock& clock_;
+    SubmitCounts submit_counts_[2];  // direct uploads, replication
 };
 
 }  // namespace mkt

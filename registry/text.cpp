@@ -70,4 +70,28 @@ std::string HexLower(std::string_view bytes) {
     return out;
 }
 
+void AppendBackslashEscaped(std::string& out, std::string_view text) {
+    for (char c : text) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out.push_back(c);
+        }
+    }
+}
+
 }  // namespace mkt::text

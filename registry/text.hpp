@@ -35,4 +35,8 @@ std::string HexByValue(std::string_view hex);
 /// Lower-case hexadecimal of `bytes`.
 std::string HexLower(std::string_view bytes);
 
+/// Appends `text` to `out` with backslash escapes for '"', '\\', LF, CR and TAB,
+/// the string escapes that N-Triples and OCCI quoted strings share.
+void AppendBackslashEscaped(std::string& out, std::string_view text);
+
 }  // namespace mkt::text

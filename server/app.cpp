@@ -1,22 +1,29 @@
 #include "server/app.hpp"
 
 #include <filesystem>
+#include <mutex>
+#include <set>
 
 #include "api/policy_handlers.hpp"
 #include "api/routes.hpp"
 #include "cimi/routes.hpp"
 #include "http/dispatcher.hpp"
+#include "http/request_metrics.hpp"
 #include "http/server.hpp"
+#include "metrics/metrics.hpp"
 #include "occi/routes.hpp"
 #include "registry/redland/graph_feeding_store.hpp"
+#include "registry/redland/graph_follower.hpp"
 #include "registry/redland/rdfxml_checker.hpp"
 #include "registry/redland/sparql_engine.hpp"
 #include "registry/store/caching_store.hpp"
 #include "registry/store/memory_store.hpp"
+#include "registry/store/postgres/postgres_store.hpp"
 #include "registry/store/sqlite_store.hpp"
 #include "registry/xmlsec/metadata_parser.hpp"
 #include "registry/xmlsec/trust_store.hpp"
 #include "registry/xmlsec/xmldsig_verifier.hpp"
+#include "server/app_metrics.hpp"
 #include "sparql/routes.hpp"
 #include "web/routes.hpp"
 
@@ -36,6 +43,8 @@ struct App::Parts {
         store;  // what the Registry uses: the database behind the entry cache
     std::unique_ptr<redland::EntryGraph> graph;  // SPARQL graph, built from `database`
     std::unique_ptr<EntryStore> feeding;         // `store`, feeding new entries to `graph`
+    // postgresql only: `graph` follows the uploads of the other replicas.
+    std::unique_ptr<redland::GraphFollower> follower;
     std::unique_ptr<redland::SparqlEngine> sparql;
     std::unique_ptr<Registry> registry;
     std::unique_ptr<api::ApiContext> api;
@@ -43,10 +52,20 @@ struct App::Parts {
     std::unique_ptr<cimi::CimiContext> cimi;
     std::unique_ptr<api::PolicyContext> policies;  // GET /policy/{name}/{id}
     std::unique_ptr<occi::OcciContext> occi;
+    // /metrics (null when metrics.enabled = false); the figures' sources above.
+    std::unique_ptr<metrics::MetricsRegistry> metrics;
+    ReloadCounts reloads;
+    std::mutex reload_mutex;  // one Reload at a time
     http::Router router;
     http::AccessLog access_log;
+    std::unique_ptr<http::RequestMetrics> request_metrics;
     std::unique_ptr<http::Dispatcher> dispatcher;
     std::unique_ptr<http::HttpServer> http;
+    // The separate metrics listener (metrics.listen), stopped before the main one.
+    http::HttpOptions metrics_http_options;
+    http::Router metrics_router;
+    std::unique_ptr<http::Dispatcher> metrics_dispatcher;
+    std::unique_ptr<http::HttpServer> metrics_http;
 };
 
 namespace {
@@ -54,6 +73,13 @@ namespace {
 Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
     if (c.type == "memory")
         return std::unique_ptr<EntryStore>(std::make_unique<store::MemoryEntryStore>());
+    if (c.type == "postgresql") {
+        store::PostgresOptions options;
+        options.conninfo = c.postgresql_conninfo;
+        options.pool_size = c.postgresql_pool_size;
+        MKT_ASSIGN_OR_RETURN(auto postgres, store::PostgresEntryStore::Open(std::move(options)));
+        return std::unique_ptr<EntryStore>(std::move(postgres));
+    }
     const std::filesystem::path path(c.sqlite_path);
     if (path.has_parent_path()) {
         std::error_code ec;
@@ -85,12 +111,27 @@ Status BuildVerifier(App::Parts& p) {
     return Status::Ok();
 }
 
+// The figures registry and, on the main listener, the /metrics route; then the
+// per-route request figures over the finished route table.
+Status BuildMetrics(App::Parts& p) {
+    if (!p.config.metrics.enabled) return Status::Ok();
+    p.metrics = std::make_unique<metrics::MetricsRegistry>();
+    RegisterServerMetrics(*p.metrics,
+                          {*p.registry, *p.store, *p.graph, *p.sparql, p.trust.get(), p.reloads});
+    if (p.config.metrics.listen.empty()) {
+        http::RegisterMetricsRoute(p.router, p.config.metrics.path, *p.metrics);
+    }
+    p.request_metrics = std::make_unique<http::RequestMetrics>(p.router);
+    p.request_metrics->Register(*p.metrics);
+    return Status::Ok();
+}
+
 Status BuildHttp(App::Parts& p) {
     if (!p.access_log.Open(p.config.http.access_log)) {
         return Status::InvalidArgument("cannot open access log " + p.config.http.access_log);
     }
-    p.api = std::make_unique<api::ApiContext>(
-        api::ApiContext{*p.registry, p.config.trust.mode, p.config.benchmark_routes});
+    p.api = std::make_unique<api::ApiContext>(api::ApiContext{
+        *p.registry, p.config.trust.mode, p.config.benchmark_routes, p.config.store.type});
     // /metadata and /endorsers have a native and an HTML representation; the
     // router negotiates between them, so the registration order does not matter.
     api::RegisterNativeApi(p.router, *p.api);
@@ -99,15 +140,17 @@ Status BuildHttp(App::Parts& p) {
     p.cimi = std::make_unique<cimi::CimiContext>(cimi::CimiContext{*p.registry});
     cimi::RegisterCimiApi(p.router, *p.cimi);
     MKT_ASSIGN_OR_RETURN(auto site_policies, api::LoadSitePolicies(p.config.site_policies));
-    p.policies = std::make_unique<api::PolicyContext>(
-        api::PolicyContext{*p.registry, std::move(site_policies)});
+    p.policies = std::unique_ptr<api::PolicyContext>(
+        new api::PolicyContext{*p.registry, std::move(site_policies)});
     api::RegisterPolicyRoutes(p.router, *p.policies);
     p.occi = std::make_unique<occi::OcciContext>(
         occi::OcciContext{*p.registry, p.config.occi_providers});
     occi::RegisterOcciApi(p.router, *p.occi);
     sparql::RegisterSparqlRoutes(p.router, *p.sparql);
+    MKT_RETURN_IF_ERROR(BuildMetrics(p));
     MKT_RETURN_IF_ERROR(p.router.Check());
     p.dispatcher = std::make_unique<http::Dispatcher>(p.router, p.config.http, p.access_log);
+    if (p.request_metrics) p.dispatcher->SetObserver(p.request_metrics.get());
     if (p.config.trust.mode == "compat") {
         // DESIGN 3: compat mode says so in every response.
         p.dispatcher->AddCommonHeader(
@@ -116,6 +159,18 @@ Status BuildHttp(App::Parts& p) {
             "chained to trusted CAs nor checked for expiry or revocation");
     }
     p.http = std::make_unique<http::HttpServer>(p.config.http, *p.dispatcher);
+    if (p.metrics && !p.config.metrics.listen.empty()) {
+        // The listener of its own serves /metrics only; its requests are not counted.
+        p.metrics_http_options = p.config.http;
+        MKT_RETURN_IF_ERROR(conf::SplitListen(
+            p.config.metrics.listen, p.metrics_http_options.address, p.metrics_http_options.port));
+        p.metrics_http_options.threads = 2;
+        http::RegisterMetricsRoute(p.metrics_router, p.config.metrics.path, *p.metrics);
+        p.metrics_dispatcher = std::make_unique<http::Dispatcher>(
+            p.metrics_router, p.metrics_http_options, p.access_log);
+        p.metrics_http =
+            std::make_unique<http::HttpServer>(p.metrics_http_options, *p.metrics_dispatcher);
+    }
     return Status::Ok();
 }
 
@@ -147,15 +202,98 @@ Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock
 }
 
 Status App::Start() {
+    if (parts_->config.store.type == "postgresql") {
+        // Other replicas write the same database: the graph follows its feed from
+        // the last seq before the build (graph_follower.hpp), 4 polls a second.
+        MKT_ASSIGN_OR_RETURN(StoreStats stats, parts_->database->Stats());
+        parts_->follower = std::make_unique<redland::GraphFollower>(
+            *parts_->database, *parts_->graph, stats.last_seq, std::chrono::milliseconds(250));
+    }
     parts_->graph->Start(*parts_->database);  // in the background; /query answers 503 until ready
-    return parts_->http->Start();
+    MKT_RETURN_IF_ERROR(parts_->http->Start());
+    if (parts_->metrics_http) {
+        MKT_RETURN_IF_ERROR(parts_->metrics_http->Start().WithPrefix("metrics.listen: "));
+    }
+    return Status::Ok();
 }
 
 void App::Stop() {
+    if (parts_ && parts_->metrics_http) parts_->metrics_http->Stop();
     if (parts_ && parts_->http) parts_->http->Stop();
 }
 
 uint16_t App::port() const { return parts_->http->port(); }
+
+uint16_t App::metrics_port() const {
+    return parts_->metrics_http ? parts_->metrics_http->port() : 0;
+}
+
+namespace {
+
+// Keys whose values differ between two configurations (policy.* excluded:
+// reloads apply them).
+std::vector<std::string> ChangedKeys(const conf::Config& running, const conf::Config& fresh) {
+    auto lines = [](const conf::Config& c) {
+        std::set<std::string> out;
+        const std::string dump = conf::Dump(c);
+        for (size_t at = 0, end; at < dump.size(); at = end + 1) {
+            end = dump.find('\n', at);
+            if (end == std::string::npos) end = dump.size();
+            std::string line = dump.substr(at, end - at);
+            if (!line.starts_with("policy.")) out.insert(std::move(line));
+        }
+        return out;
+    };
+    const std::set<std::string> a = lines(running), b = lines(fresh);
+    std::set<std::string> keys;
+    for (const auto* side : {&a, &b}) {
+        const auto& other = side == &a ? b : a;
+        for (const std::string& line : *side) {
+            if (!other.contains(line)) keys.insert(line.substr(0, line.find(" = ")));
+        }
+    }
+    return {keys.begin(), keys.end()};
+}
+
+}  // namespace
+
+App::ReloadReport App::Reload(const conf::Config& fresh) {
+    Parts& p = *parts_;
+    std::lock_guard lock(p.reload_mutex);
+    ReloadReport report;
+    if (p.trust) {
+        if (Status s = p.trust->Reload(); s.ok()) {
+            const auto stats = p.trust->stats();
+            report.lines.push_back(
+                "trust store reloaded: " + std::to_string(stats.ca_certificates) +
+                " CA certificates, " + std::to_string(stats.crls) + " CRLs, " +
+                std::to_string(stats.endorser_bindings) + " endorser bindings");
+        } else {
+            report.ok = false;
+            report.lines.push_back("trust store NOT reloaded, the previous one stays in use: " +
+                                   s.message());
+        }
+    }
+    if (auto n = api::ReloadSitePolicies(fresh.site_policies, p.policies->policies); n.ok()) {
+        report.lines.push_back("site policies reloaded: " + std::to_string(*n) + " in use");
+        p.config.site_policies = fresh.site_policies;
+    } else {
+        report.ok = false;
+        report.lines.push_back("site policies NOT reloaded, the previous ones stay in use: " +
+                               n.status().message());
+    }
+    if (auto changed = ChangedKeys(p.config, fresh); !changed.empty()) {
+        std::string keys;
+        for (const auto& k : changed) keys += (keys.empty() ? "" : ", ") + k;
+        report.lines.push_back("changed keys that need a restart to apply: " + keys);
+    }
+    (report.ok ? p.reloads.succeeded : p.reloads.failed).fetch_add(1);
+    if (report.ok) {
+        p.reloads.last_success_unix_seconds.store(
+            static_cast<double>(p.clock->Now().unix_seconds()));
+    }
+    return report;
+}
 
 Registry& App::registry() { return *parts_->registry; }
 

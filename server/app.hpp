@@ -6,6 +6,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "conf/config.hpp"
 #include "registry/clock.hpp"
@@ -28,6 +30,22 @@ class App {
     /// Graceful stop (drains in-flight requests). Idempotent.
     void Stop();
     uint16_t port() const;
+    /// The port of the separate metrics listener (metrics.listen); 0 when
+    /// /metrics is served on the main port or is off.
+    uint16_t metrics_port() const;
+
+    /// What a reload did, one line per part, for the log.
+    struct ReloadReport {
+        bool ok = true;  // false: a part kept its previous content
+        std::vector<std::string> lines;
+    };
+    /// Reloads what can change without a restart (SIGHUP): the trust store (CA
+    /// directory, CRLs, endorser list) and the site policies named by
+    /// `fresh.site_policies` (the configuration as re-read now). A part that
+    /// fails keeps its previous content and says why. Keys of `fresh` that
+    /// differ from the running configuration otherwise are named as needing a
+    /// restart. Thread-safe against serving; one reload at a time.
+    ReloadReport Reload(const conf::Config& fresh);
     Registry& registry();
     /// One line for the start-up message: store, trust mode, base URL.
     std::string Describe() const;

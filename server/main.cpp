@@ -1,10 +1,12 @@
 // marketplace-server: serves the Marketplace interfaces on one port.
 //
 //   marketplace-server [--config FILE] [--set key=value]... [--port-file FILE]
-//                      [--print-config] [--check-config]
+//                      [--print-config [--commented]] [--check-config]
 //
 // Configuration: defaults <- FILE <- MARKETPLACE_* environment <- --set
-// (docs/configuration.md). SIGTERM or SIGINT stops it gracefully.
+// (docs/configuration.md). SIGTERM or SIGINT stops it gracefully; SIGHUP
+// reloads the trust store and the site policies (docs/operations.md). Under
+// systemd (Type=notify) it reports READY=1, RELOADING=1 and STOPPING=1.
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +18,7 @@
 #include "registry/redland/world.hpp"
 #include "registry/xmlsec/library.hpp"
 #include "server/app.hpp"
+#include "server/systemd_notify.hpp"
 
 namespace {
 
@@ -24,17 +27,20 @@ struct Args {
     std::vector<std::string> overrides;
     std::optional<std::string> port_file;
     bool print_config = false;
+    bool commented = false;  // --print-config as an editable file (defaults commented out)
     bool check_config = false;
 };
 
 constexpr const char* kUsage =
     "usage: marketplace-server [--config FILE] [--set key=value]... [--port-file FILE]\n"
-    "                          [--print-config] [--check-config]\n"
+    "                          [--print-config [--commented]] [--check-config]\n"
     "Serves the Marketplace (native REST API) on one port.\n"
     "  --config FILE     configuration file (key = value lines; docs/configuration.md)\n"
     "  --set key=value   override one key (after the file and MARKETPLACE_* variables)\n"
     "  --port-file FILE  write the bound port there once listening (useful with http.port=0)\n"
     "  --print-config    print the effective configuration and exit\n"
+    "  --commented       with --print-config: as a file to edit, keys at their default\n"
+    "                    commented out\n"
     "  --check-config    validate the configuration and the parts it names, then exit\n";
 
 // Returns nullopt after printing usage (exit 2) or help (exit 0 via `exit_code`).
@@ -59,6 +65,8 @@ std::optional<Args> ParseArgs(int argc, char** argv, int& exit_code) {
             args.port_file = *v;
         } else if (a == "--print-config") {
             args.print_config = true;
+        } else if (a == "--commented") {
+            args.commented = true;
         } else if (a == "--check-config") {
             args.check_config = true;
         } else {
@@ -81,6 +89,40 @@ bool WritePortFile(const std::string& path, uint16_t port) {
     return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
+// Logs a failed notification (the service manager would time the start out).
+void Notify(std::string_view state) {
+    auto sent = mkt::server::NotifyServiceManager(state);
+    if (!sent.ok()) {
+        std::fprintf(stderr, "marketplace-server: %s\n", sent.status().message().c_str());
+    }
+}
+
+// SIGHUP: re-reads the configuration (for the policy files it names) and
+// reloads what can change without a restart; every outcome is logged.
+// `last_read` is the configuration as last read successfully (updated here).
+void ReloadOnSignal(const Args& args, mkt::server::App& app, mkt::conf::Config& last_read) {
+    Notify(mkt::server::ReloadingState());
+    std::printf("marketplace-server: SIGHUP received, reloading\n");
+    auto fresh = mkt::conf::Load(args.config_file, mkt::conf::ProcessEnvironment(), args.overrides);
+    if (fresh.ok()) {
+        last_read = *fresh;
+    } else {
+        std::printf(
+            "marketplace-server: reload: configuration: %s; the files of the configuration read "
+            "last are reloaded instead\n",
+            fresh.status().message().c_str());
+    }
+    const mkt::server::App::ReloadReport report = app.Reload(last_read);
+    for (const std::string& line : report.lines) {
+        std::printf("marketplace-server: reload: %s\n", line.c_str());
+    }
+    const bool ok = report.ok && fresh.ok();
+    std::printf("marketplace-server: reload %s\n", ok ? "done" : "FAILED in part (see above)");
+    std::fflush(stdout);
+    Notify(ok ? "READY=1\nSTATUS=serving; last reload done"
+              : "READY=1\nSTATUS=serving; last reload FAILED in part (see the log)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,15 +138,18 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (args->print_config) {
-        std::fputs(mkt::conf::Dump(*config).c_str(), stdout);
+        const std::string text =
+            args->commented ? mkt::conf::DumpCommented(*config) : mkt::conf::Dump(*config);
+        std::fputs(text.c_str(), stdout);
         return 0;
     }
 
-    // Block the stop signals in every thread; main waits for them below.
+    // Block the stop and reload signals in every thread; main waits for them below.
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -143,10 +188,22 @@ int main(int argc, char** argv) {
     const char* scheme = config->http.tls_cert_file.empty() ? "http" : "https";
     std::printf("marketplace-server listening on %s://%s:%u/ (%s)\n", scheme,
                 config->http.address.c_str(), port, (*app)->Describe().c_str());
+    if (const uint16_t metrics_port = (*app)->metrics_port()) {
+        std::printf("marketplace-server: metrics on %s://%s:%u%s\n", scheme,
+                    config->metrics.listen.substr(0, config->metrics.listen.rfind(':')).c_str(),
+                    metrics_port, config->metrics.path.c_str());
+    }
     std::fflush(stdout);
+    Notify("READY=1\nSTATUS=serving on port " + std::to_string(port));
 
     int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
+    mkt::conf::Config last_read = *config;
+    for (;;) {
+        sigwait(&stop_signals, &signal_number);
+        if (signal_number != SIGHUP) break;
+        ReloadOnSignal(*args, **app, last_read);
+    }
+    Notify("STOPPING=1");
     std::printf("marketplace-server: %s received, draining requests and stopping\n",
                 strsignal(signal_number));
     std::fflush(stdout);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mappers/native_xml.hpp"
+#include "registry/text.hpp"
 
 namespace mkt::sparql {
 namespace {
@@ -14,27 +15,7 @@ using redland::RdfTerm;
 std::string EscapeNTriples(std::string_view text) {
     std::string out;
     out.reserve(text.size() + 2);
-    for (char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                out += c;
-        }
-    }
+    text::AppendBackslashEscaped(out, text);
     return out;
 }
 

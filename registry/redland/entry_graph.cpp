@@ -256,6 +256,9 @@ GraphStats EntryGraph::Stats() const {
     stats.memory_bytes = graph_.MemoryBytes();
     stats.build_seconds = build_seconds_;
     stats.skipped = skipped_;
+    lock.unlock();
+    std::lock_guard queue_lock(queue_mutex_);
+    stats.pending = queued_ - applied_;
     return stats;
 }
 

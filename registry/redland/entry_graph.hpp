@@ -45,6 +45,7 @@ struct GraphStats {
     uint64_t memory_bytes = 0;  // approximate
     double build_seconds = 0;   // of the start-up build
     uint64_t skipped = 0;       // stored entries whose RDF Raptor refused (logged)
+    uint64_t pending = 0;       // accepted entries queued by Add, not in the graph yet (lag)
 };
 
 class EntryGraph {

@@ -598,6 +598,12 @@ void SparqlEngine::ReleaseSlot(Slot* slot) const {
 }
 
 Result<QueryResult> SparqlEngine::Execute(std::string_view text) const {
+    Result<QueryResult> result = ExecuteUncounted(text);
+    outcomes_.Count(result.ok() ? StatusCode::kOk : result.status().code());
+    return result;
+}
+
+Result<QueryResult> SparqlEngine::ExecuteUncounted(std::string_view text) const {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         return Status::InvalidArgument("the query is empty: send a SPARQL query in 'query'");
     }

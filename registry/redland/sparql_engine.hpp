@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "registry/redland/entry_graph.hpp"
+#include "registry/status_counts.hpp"
 
 namespace mkt::redland {
 
@@ -67,6 +68,10 @@ class SparqlEngine {
     Result<QueryResult> Execute(std::string_view query) const;
 
     const QueryLimits& limits() const { return limits_; }
+    /// How many Execute calls ended with each code since start (kOk: answered,
+    /// kDeadlineExceeded: timed out, kUnavailable: busy or graph not ready,
+    /// kInvalidArgument: refused: syntax, refused form, too many rows).
+    const StatusCounts& outcomes() const { return outcomes_; }
     /// The graph queried (for the N-Triples export of the same data).
     const EntryGraph& graph() const { return graph_; }
 
@@ -74,6 +79,7 @@ class SparqlEngine {
 
   private:
     SparqlEngine(const EntryGraph& graph, QueryLimits limits);
+    Result<QueryResult> ExecuteUncounted(std::string_view query) const;
     Slot* AcquireSlot() const;
     void ReleaseSlot(Slot* slot) const;
 
@@ -82,6 +88,7 @@ class SparqlEngine {
     std::vector<std::unique_ptr<Slot>> slots_;
     mutable std::mutex mutex_;
     mutable std::vector<Slot*> idle_;  // guarded by mutex_
+    mutable StatusCounts outcomes_;
 };
 
 }  // namespace mkt::redland

@@ -18,6 +18,11 @@ class Conditions {
                    : "$" + std::to_string(params_.size());
     }
     void Add(std::string condition) { conditions_.push_back(std::move(condition)); }
+    /// The planner hint "+" when `wanted` and the engine takes it (SQLite); PostgreSQL
+    /// has no unary + on text and its cost-based planner uses statistics: no hint.
+    std::string Hint(bool wanted) const {
+        return wanted && placeholders_ == SqlPlaceholders::kQuestionMark ? "+" : "";
+    }
 
     std::string Where() const {
         std::string out;
@@ -76,8 +81,8 @@ bool NewestWithOs(const EntryQuery& q) { return Newest(q) && q.os.has_value(); }
 // With `hint_status` the latest/newest/status terms, with `hint_os` the os
 // terms, are written so that no index serves them.
 void AddFilters(Conditions& c, const EntryQuery& q, bool hint_status, bool hint_os) {
-    const std::string hint = hint_status ? "+" : "";
-    const std::string os_hint = hint_os ? "+" : "";
+    const std::string hint = c.Hint(hint_status);
+    const std::string os_hint = c.Hint(hint_os);
     AddEquals(c, "e.identifier", q.identifier, false);
     AddEquals(c, "e.email", q.email, false);
     if (q.created) c.Add("e.created = " + c.Param(q.created->ToString()));
@@ -180,7 +185,7 @@ SqlStatement BuildPageStatement(const EntryQuery& query, const std::optional<Sor
         AddFilters(c, query, walk || HasOtherFilters(query), walk);
     }
     if (after) AddAfter(c, query, *after);
-    std::string text = "SELECT e.seq FROM entries e" + c.Where() + OrderBy(query, walk ? "" : "+");
+    std::string text = "SELECT e.seq FROM entries e" + c.Where() + OrderBy(query, c.Hint(!walk));
     text += " LIMIT " + c.Param(static_cast<int64_t>(query.limit) + 1);
     text += " OFFSET " + c.Param(static_cast<int64_t>(after ? 0 : query.offset));
     return {std::move(text), c.TakeParams()};

@@ -3,9 +3,10 @@
 // Builds the count and page statements of an EntryQuery against the portable
 // schema shared by the SQL stores (tables `entries` and `entry_payloads`, see
 // sqlite_schema.hpp), with user values only ever passed as parameters. The SQL
-// is portable (row-value comparison, LIKE ... ESCAPE, LIMIT/OFFSET, unary +);
-// only the placeholder syntax differs. Text columns must compare bytewise
-// (SQLite BINARY, PostgreSQL COLLATE "C") for the order of query_cursor.hpp.
+// is portable (row-value comparison, LIKE ... ESCAPE, LIMIT/OFFSET); the
+// placeholder syntax differs, and the unary-plus plan hints below are written for
+// SQLite only (PostgreSQL has no unary + on text, and its planner uses statistics). Text columns
+// must compare bytewise (SQLite BINARY, PostgreSQL COLLATE "C") for the order of query_cursor.hpp.
 //
 // A page is read in two steps: the page statement returns only the seqs of the
 // page, in order, then the store reads those rows with kEntryRowSelect. So no

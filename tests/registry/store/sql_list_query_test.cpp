@@ -46,6 +46,17 @@ TEST(SqlListQueryTest, DollarPlaceholdersAreNumberedInOrder) {
     }
 }
 
+TEST(SqlListQueryTest, PostgresqlStatementsCarryNoUnaryPlusHint) {
+    // PostgreSQL has no unary + on text (ORDER BY +e.title would be an error).
+    EntryQuery q;
+    q.os = "ubuntu";
+    q.sort = SortField::kTitle;
+    for (const SqlStatement& s :
+         AllStatements(q, SortPosition{std::string("k"), 1}, SqlPlaceholders::kDollarNumbered)) {
+        EXPECT_EQ(s.text.find('+'), std::string::npos) << s.text;
+    }
+}
+
 TEST(SqlListQueryTest, OnlyAStatusOnlyCountMayUseTheStatusIndex) {
     EntryQuery q;  // latest, valid
     EXPECT_EQ(BuildCountStatement(q, SqlPlaceholders::kQuestionMark).text.find('+'),
