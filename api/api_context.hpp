@@ -1,6 +1,9 @@
 // What the native API handlers need, wired once by server/app.cpp.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "registry/registry.hpp"
@@ -12,6 +15,11 @@ struct ApiContext {
     std::string trust_mode;             // "strict" or "compat", reported by /health
     bool benchmark_routes = false;      // registers GET /_bench/trivial
     std::string store_type = "sqlite";  // store.type, reported by /health
+    /// The greatest seq of the database that this replica's derived state (the
+    /// SPARQL graph) has taken in, given the database's latest; nullopt while
+    /// the graph is still being built or its build failed. Reported by /health
+    /// as applied_seq, so a load balancer or an operator sees a lagging replica.
+    std::function<std::optional<int64_t>(int64_t database_last_seq)> applied_seq;
 };
 
 }  // namespace mkt::api

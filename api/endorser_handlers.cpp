@@ -30,6 +30,12 @@ Result<std::optional<Timestamp>> HistoryStart(const Request& req, Timestamp now)
     return std::optional<Timestamp>(now - int64_t{days} * 86400);
 }
 
+std::string AppliedSeqJson(const ApiContext& ctx, int64_t last_seq) {
+    const std::optional<int64_t> applied =
+        ctx.applied_seq ? ctx.applied_seq(last_seq) : std::optional<int64_t>(last_seq);
+    return applied ? std::to_string(*applied) : "null";
+}
+
 }  // namespace
 
 Result<Response> ListEndorsers(const ApiContext& ctx, Request& req) {
@@ -87,8 +93,9 @@ Result<Response> GetHealth(const ApiContext& ctx, Request&) {
     const std::string body = "{\"status\":\"ok\",\"trust_mode\":\"" + ctx.trust_mode +
                              "\",\"store\":\"" + ctx.store_type +
                              "\",\"entries\":" + std::to_string(stats.entries) +
-                             ",\"last_seq\":" + std::to_string(stats.last_seq) + ",\"time\":\"" +
-                             ctx.registry.clock().Now().ToString() + "\"}\n";
+                             ",\"last_seq\":" + std::to_string(stats.last_seq) +
+                             ",\"applied_seq\":" + AppliedSeqJson(ctx, stats.last_seq) +
+                             ",\"time\":\"" + ctx.registry.clock().Now().ToString() + "\"}\n";
     Response r = Response::Make(200, "application/json", body);
     r.headers.Set("Cache-Control", "no-store");
     return r;

@@ -1,5 +1,6 @@
 #include "server/app.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -17,13 +18,11 @@
 #include "registry/redland/rdfxml_checker.hpp"
 #include "registry/redland/sparql_engine.hpp"
 #include "registry/store/caching_store.hpp"
-#include "registry/store/memory_store.hpp"
-#include "registry/store/postgres/postgres_store.hpp"
-#include "registry/store/sqlite_store.hpp"
 #include "registry/xmlsec/metadata_parser.hpp"
 #include "registry/xmlsec/trust_store.hpp"
 #include "registry/xmlsec/xmldsig_verifier.hpp"
 #include "server/app_metrics.hpp"
+#include "server/store_factory.hpp"
 #include "sparql/routes.hpp"
 #include "web/routes.hpp"
 
@@ -70,30 +69,6 @@ struct App::Parts {
 
 namespace {
 
-Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
-    if (c.type == "memory")
-        return std::unique_ptr<EntryStore>(std::make_unique<store::MemoryEntryStore>());
-    if (c.type == "postgresql") {
-        store::PostgresOptions options;
-        options.conninfo = c.postgresql_conninfo;
-        options.pool_size = c.postgresql_pool_size;
-        MKT_ASSIGN_OR_RETURN(auto postgres, store::PostgresEntryStore::Open(std::move(options)));
-        return std::unique_ptr<EntryStore>(std::move(postgres));
-    }
-    const std::filesystem::path path(c.sqlite_path);
-    if (path.has_parent_path()) {
-        std::error_code ec;
-        std::filesystem::create_directories(path.parent_path(), ec);
-    }
-    store::SqliteOptions options;
-    options.synchronous = c.sqlite_synchronous == "full"
-                              ? store::SqliteOptions::Synchronous::kFull
-                              : store::SqliteOptions::Synchronous::kNormal;
-    options.group_commit_window = std::chrono::microseconds(c.group_commit_us);
-    MKT_ASSIGN_OR_RETURN(auto sqlite, store::SqliteEntryStore::Open(path, options));
-    return std::unique_ptr<EntryStore>(std::move(sqlite));
-}
-
 Status BuildVerifier(App::Parts& p) {
     xmlsec::VerifierOptions options;
     if (p.config.trust.mode == "strict") {
@@ -131,7 +106,13 @@ Status BuildHttp(App::Parts& p) {
         return Status::InvalidArgument("cannot open access log " + p.config.http.access_log);
     }
     p.api = std::make_unique<api::ApiContext>(api::ApiContext{
-        *p.registry, p.config.trust.mode, p.config.benchmark_routes, p.config.store.type});
+        *p.registry, p.config.trust.mode, p.config.benchmark_routes, p.config.store.type,
+        [&p](int64_t database_last_seq) -> std::optional<int64_t> {
+            if (p.graph->state() != redland::EntryGraph::State::kReady) return std::nullopt;
+            // SQLite: this process is the only writer and feeds its graph itself.
+            if (!p.follower) return database_last_seq;
+            return std::min(p.follower->applied_seq(), database_last_seq);
+        }});
     // /metadata and /endorsers have a native and an HTML representation; the
     // router negotiates between them, so the registration order does not matter.
     api::RegisterNativeApi(p.router, *p.api);

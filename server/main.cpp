@@ -2,6 +2,7 @@
 //
 //   marketplace-server [--config FILE] [--set key=value]... [--port-file FILE]
 //                      [--print-config [--commented]] [--check-config]
+//   marketplace-server --copy-store FROM_CONFIG [--config FILE] [--set key=value]...
 //
 // Configuration: defaults <- FILE <- MARKETPLACE_* environment <- --set
 // (docs/configuration.md). SIGTERM or SIGINT stops it gracefully; SIGHUP
@@ -16,8 +17,10 @@
 #include <vector>
 
 #include "registry/redland/world.hpp"
+#include "registry/store_copy.hpp"
 #include "registry/xmlsec/library.hpp"
 #include "server/app.hpp"
+#include "server/store_factory.hpp"
 #include "server/systemd_notify.hpp"
 
 namespace {
@@ -29,6 +32,7 @@ struct Args {
     bool print_config = false;
     bool commented = false;  // --print-config as an editable file (defaults commented out)
     bool check_config = false;
+    std::optional<std::string> copy_from;  // --copy-store FROM_CONFIG
 };
 
 constexpr const char* kUsage =
@@ -41,7 +45,11 @@ constexpr const char* kUsage =
     "  --print-config    print the effective configuration and exit\n"
     "  --commented       with --print-config: as a file to edit, keys at their default\n"
     "                    commented out\n"
-    "  --check-config    validate the configuration and the parts it names, then exit\n";
+    "  --check-config    validate the configuration and the parts it names, then exit\n"
+    "  --copy-store FROM_CONFIG\n"
+    "                    copy every entry of the store named by FROM_CONFIG (a configuration\n"
+    "                    file) into this configuration's store, in seq order, byte for byte;\n"
+    "                    resumable: run it again after an interruption; then exit\n";
 
 // Returns nullopt after printing usage (exit 2) or help (exit 0 via `exit_code`).
 std::optional<Args> ParseArgs(int argc, char** argv, int& exit_code) {
@@ -67,6 +75,8 @@ std::optional<Args> ParseArgs(int argc, char** argv, int& exit_code) {
             args.print_config = true;
         } else if (a == "--commented") {
             args.commented = true;
+        } else if (a == "--copy-store" && (v = value())) {
+            args.copy_from = *v;
         } else if (a == "--check-config") {
             args.check_config = true;
         } else {
@@ -123,6 +133,65 @@ void ReloadOnSignal(const Args& args, mkt::server::App& app, mkt::conf::Config& 
               : "READY=1\nSTATUS=serving; last reload FAILED in part (see the log)");
 }
 
+// --copy-store: the source is FROM_CONFIG's store (that file alone: the
+// MARKETPLACE_* variables and --set apply to the destination), the destination
+// this invocation's. Exit 0 when every entry is there, 1 on failure.
+int CopyStore(const std::string& from_file, const mkt::conf::Config& to_config) {
+    auto from_config = mkt::conf::Load(from_file, {}, {});
+    if (!from_config.ok()) {
+        std::fprintf(stderr, "marketplace-server: --copy-store %s: %s\n", from_file.c_str(),
+                     from_config.status().message().c_str());
+        return 2;
+    }
+    const std::string from_name = mkt::server::DescribeStore(from_config->store);
+    const std::string to_name = mkt::server::DescribeStore(to_config.store);
+    const mkt::conf::StoreConfig &source = from_config->store, &target = to_config.store;
+    const bool same_store =
+        source.type == target.type &&
+        ((source.type == "sqlite" && source.sqlite_path == target.sqlite_path) ||
+         (source.type == "postgresql" && source.postgresql_conninfo == target.postgresql_conninfo));
+    if (same_store) {
+        std::fprintf(stderr,
+                     "marketplace-server: --copy-store: source and destination are the same "
+                     "store (%s)\n",
+                     from_name.c_str());
+        return 2;
+    }
+    auto from = mkt::server::OpenStore(from_config->store);
+    if (!from.ok()) {
+        std::fprintf(stderr, "marketplace-server: --copy-store: source (%s): %s\n",
+                     from_name.c_str(), from.status().message().c_str());
+        return 1;
+    }
+    auto to = mkt::server::OpenStore(to_config.store);
+    if (!to.ok()) {
+        std::fprintf(stderr, "marketplace-server: --copy-store: destination (%s): %s\n",
+                     to_name.c_str(), to.status().message().c_str());
+        return 1;
+    }
+    std::printf("copy-store: %s -> %s\n", from_name.c_str(), to_name.c_str());
+    std::fflush(stdout);
+    auto report = mkt::CopyEntries(**from, **to, [](uint64_t done, uint64_t total) {
+        if (done % 10000 < 500 || done == total) {
+            std::printf("copy-store: %llu of %llu entries\n", static_cast<unsigned long long>(done),
+                        static_cast<unsigned long long>(total));
+            std::fflush(stdout);
+        }
+    });
+    if (!report.ok()) {
+        std::fprintf(stderr, "marketplace-server: --copy-store: %s\n",
+                     report.status().message().c_str());
+        return 1;
+    }
+    std::printf(
+        "copy-store: done: %llu entries copied, %llu already there (an earlier run); "
+        "source last seq %lld\n",
+        static_cast<unsigned long long>(report->copied),
+        static_cast<unsigned long long>(report->already_there),
+        static_cast<long long>(report->source_last_seq));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -143,6 +212,7 @@ int main(int argc, char** argv) {
         std::fputs(text.c_str(), stdout);
         return 0;
     }
+    if (args->copy_from) return CopyStore(*args->copy_from, *config);
 
     // Block the stop and reload signals in every thread; main waits for them below.
     sigset_t stop_signals;

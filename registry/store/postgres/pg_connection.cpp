@@ -140,7 +140,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo
 
 Connection::~Connection() { PQfinish(conn_); }
 
-bool Connection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+bool Connection::healthy() const { return !broken_ && PQstatus(conn_) == CONNECTION_OK; }
 
 bool Connection::InTransaction() const {
     const PGTransactionStatusType t = PQtransactionStatus(conn_);
@@ -152,6 +152,11 @@ Status Connection::ErrorStatus(const pg_result* result, std::string_view what) c
     const char* message = result && *PQresultErrorMessage(result) ? PQresultErrorMessage(result)
                                                                   : PQerrorMessage(conn_);
     std::string text = std::string(what) + ": " + CleanMessage(message);
+    // Every error of the server carries a SQLSTATE; one without comes from libpq
+    // itself: the connection failed (e.g. "server closed the connection
+    // unexpectedly", which libpq may report while PQstatus still says OK). Its
+    // state is unknown, so it is never used again.
+    if (state == nullptr) broken_ = true;
     if (!healthy() || (state && IsTransientSqlState(state))) {
         return Status::Unavailable(std::string(kUnavailablePrefix) + text + "; retry later");
     }

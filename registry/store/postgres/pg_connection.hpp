@@ -5,7 +5,8 @@
 //
 //   connection lost or refused, server shutting down or starting
 //   (SQLSTATE class 08, 57P01-57P03), out of resources (class 53),
-//   serialization failure / deadlock (40001, 40P01), read-only server (25006)
+//   serialization failure / deadlock (40001, 40P01), read-only server (25006),
+//   any error without a SQLSTATE (libpq's own: the connection failed)
 //                                          -> kUnavailable ("database unavailable: ...")
 //   everything else                        -> kInternal ("database error: ...")
 // Messages say what was being done and quote the server's message (never the
@@ -122,7 +123,8 @@ class Connection {
         std::vector<Rows> results_;
     };
 
-    /// False once the connection is lost: the owner should drop it.
+    /// False once the connection is lost, or a call failed inside libpq (an
+    /// error without SQLSTATE): the owner should drop it.
     bool healthy() const;
     /// True inside a transaction block (also a failed one, which needs ROLLBACK).
     bool InTransaction() const;
@@ -141,6 +143,8 @@ class Connection {
     // past the cap every statement is deallocated and the cache starts again.
     static constexpr size_t kMaxPreparedStatements = 256;
     pg_conn* conn_;
+    // Set by ErrorStatus when libpq itself failed (no SQLSTATE): see healthy().
+    mutable bool broken_ = false;
     std::map<std::string, std::string, std::less<>> prepared_;  // SQL -> statement name
     uint64_t next_name_ = 0;
 };

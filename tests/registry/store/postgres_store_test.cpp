@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/registry/store/entry_store_conformance.hpp"
+#include "tests/support/pg_test.hpp"
 
 namespace mkt::testing {
 namespace {
@@ -25,41 +26,10 @@ namespace {
 using store::PostgresEntryStore;
 using store::PostgresOptions;
 
-std::string ClusterConninfo() {
-    const char* conninfo = std::getenv("MKT_PG_CONNINFO");
-    return conninfo ? conninfo : MKT_PG_TEST_CONNINFO;
-}
-
-/// Runs SQL on the cluster through a connection of the test's own; "" on
-/// success, else the server's message.
 std::string RawExec(const std::string& conninfo, const std::string& sql) {
-    PGconn* conn = PQconnectdb(conninfo.c_str());
-    std::string error;
-    if (PQstatus(conn) != CONNECTION_OK) {
-        error = PQerrorMessage(conn);
-    } else {
-        PGresult* r = PQexec(conn, sql.c_str());
-        const ExecStatusType status = PQresultStatus(r);
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) error = PQerrorMessage(conn);
-        PQclear(r);
-    }
-    PQfinish(conn);
-    return error;
+    return PgExec(conninfo, sql);
 }
-
-/// A new, empty schema; returns the conninfo whose search_path names it.
-std::string FreshSchema() {
-    static std::atomic<int> counter{0};
-    const std::string base = ClusterConninfo();
-    if (base.empty()) {
-        ADD_FAILURE() << "no PostgreSQL cluster configured";
-        return "";
-    }
-    const std::string schema = "t" + std::to_string(getpid()) + "_" + std::to_string(++counter);
-    const std::string error = RawExec(base, "CREATE SCHEMA " + schema);
-    EXPECT_EQ(error, "") << "creating schema " << schema;
-    return base + " options='-csearch_path=" + schema + "'";
-}
+std::string FreshSchema() { return FreshPgSchema(PgClusterConninfo()); }
 
 Result<std::unique_ptr<PostgresEntryStore>> OpenOn(const std::string& conninfo) {
     PostgresOptions options;
