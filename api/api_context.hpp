@@ -21,7 +21,7 @@ struct ApiContext {
     /// SPARQL graph) has taken in, given the database's latest; nullopt while
     /// the graph is still being built or its build failed. Reported by /health
     /// as applied_seq, so a load balancer or an operator sees a lagging replica.
-    std::function<std::optional<int64_t>(int64_t database_last_seq)> applied_seq;
+    std::function<std::optional<int64_t>(int64_t database_last_seq)> applied_seq = nullptr;
     /// Images held in providers' Glance (server/glance_poller.hpp) and the providers'
     /// OCCI endpoints; null when no occi.provider.<name>.glance is configured (the
     /// JSON entry then has no "available_at").

@@ -292,8 +292,8 @@ Registry& App::registry() { return *parts_->registry; }
 
 std::string App::Describe() const {
     const conf::Config& c = parts_->config;
-    std::string store =
-        c.store.type == "sqlite" ? "sqlite " + c.store.sqlite_path : "memory (nothing is kept)";
+    const std::string store =
+        c.store.type == "memory" ? "memory (nothing is kept)" : DescribeStore(c.store);
     std::string trust = c.trust.mode == "strict" ? "strict (CAs in " + c.trust.ca_dir + ")"
                                                  : "compat (self-consistency only)";
     return "store: " + store + "; trust: " + trust;

@@ -35,6 +35,8 @@ Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
 
 std::string DescribeStore(const conf::StoreConfig& c) {
     if (c.type == "sqlite") return "sqlite " + c.sqlite_path;
+    if (c.type == "postgresql")
+        return "postgresql (" + std::to_string(c.postgresql_pool_size) + " read connections)";
     return c.type;
 }
 
