@@ -56,6 +56,8 @@ constexpr Command kCommands[] = {
      &mkt::cli::RunDownload},
     {"query", "run a SPARQL query at the server's /query endpoint (table or raw results)",
      &mkt::cli::RunQuery},
+    {"site-sync", "keep the site's OpenStack Glance in step with the images the policy allows",
+     &mkt::cli::RunSiteSync},
 };
 
 const mkt::cli::ArgParser& GlobalParser() {

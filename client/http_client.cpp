@@ -1,5 +1,6 @@
 #include "client/http_client.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <curl/curl.h>
@@ -31,7 +32,52 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     return size * count;
 }
 
+/// A streamed body on its way out (CURLOPT_READFUNCTION's user data).
+struct BodyReader {
+    const BodySource* source = nullptr;
+    Status failure;
+};
+
+size_t OnRead(char* buffer, size_t size, size_t count, void* user) {
+    auto* reader = static_cast<BodyReader*>(user);
+    auto n = reader->source->read(std::span<char>(buffer, size * count));
+    if (!n.ok()) {
+        reader->failure = n.status();
+        return CURL_READFUNC_ABORT;
+    }
+    return std::min(*n, size * count);
+}
+
 }  // namespace
+
+StatusCode StatusCodeForHttp(long status) {
+    switch (status) {
+        case 400:
+        case 431:
+            return StatusCode::kInvalidArgument;
+        case 401:
+        case 403:
+            return StatusCode::kPermissionDenied;
+        case 404:
+            return StatusCode::kNotFound;
+        case 405:
+            return StatusCode::kMethodNotAllowed;
+        case 406:
+            return StatusCode::kNotAcceptable;
+        case 409:
+            return StatusCode::kAlreadyExists;
+        case 413:
+            return StatusCode::kPayloadTooLarge;
+        case 415:
+            return StatusCode::kUnsupportedMedia;
+        case 503:
+            return StatusCode::kUnavailable;
+        case 504:
+            return StatusCode::kDeadlineExceeded;
+        default:
+            return status >= 500 ? StatusCode::kInternal : StatusCode::kInvalidArgument;
+    }
+}
 
 std::string HttpResponse::Header(std::string_view name) const {
     for (const auto& [k, v] : headers) {
@@ -73,7 +119,14 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, impl_->options.timeout_seconds);
+    const ClientOptions& o = impl_->options;
+    if (request.body_source) {
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, o.stall_seconds);
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, o.timeout_seconds);
+    } else {
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, o.timeout_seconds);
+    }
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, impl_->options.verify_tls ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, impl_->options.verify_tls ? 2L : 0L);
@@ -84,13 +137,30 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     } else if (request.method != "GET") {
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+    BodyReader reader{request.body_source ? &*request.body_source : nullptr, {}};
+    if (request.body_source) {
+        curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(curl, CURLOPT_READFUNCTION, &OnRead);
+        curl_easy_setopt(curl, CURLOPT_READDATA, &reader);
+        if (request.body_source->length) {
+            curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                             static_cast<curl_off_t>(*request.body_source->length));
+        } else {
+            headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
+            curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        }
+        if (o.max_send_bytes_per_second > 0) {
+            curl_easy_setopt(curl, CURLOPT_MAX_SEND_SPEED_LARGE,
+                             static_cast<curl_off_t>(o.max_send_bytes_per_second));
+        }
+    } else if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                          static_cast<curl_off_t>(request.body.size()));
     }
     const CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(headers);
+    if (!reader.failure.ok()) return reader.failure;
     if (rc != CURLE_OK) {
         return Status::Unavailable("cannot reach " + request.url + ": " + curl_easy_strerror(rc));
     }

@@ -14,35 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-StatusCode CodeForHttp(long status) {
-    switch (status) {
-        case 400:
-        case 431:
-            return StatusCode::kInvalidArgument;
-        case 401:
-        case 403:
-            return StatusCode::kPermissionDenied;
-        case 404:
-            return StatusCode::kNotFound;
-        case 405:
-            return StatusCode::kMethodNotAllowed;
-        case 406:
-            return StatusCode::kNotAcceptable;
-        case 409:
-            return StatusCode::kAlreadyExists;
-        case 413:
-            return StatusCode::kPayloadTooLarge;
-        case 415:
-            return StatusCode::kUnsupportedMedia;
-        case 503:
-            return StatusCode::kUnavailable;
-        case 504:
-            return StatusCode::kDeadlineExceeded;
-        default:
-            return status >= 500 ? StatusCode::kInternal : StatusCode::kInvalidArgument;
-    }
-}
-
 std::string XmlUnescape(std::string_view text) {
     static const std::pair<std::string_view, char> kEntities[] = {
         {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}, {"&amp;", '&'}};
@@ -264,8 +235,9 @@ Result<HttpResponse> MarketplaceClient::Fetch(const std::string& url, const std:
     HttpRequest request{"GET", url, {{"Accept", accept}, {"User-Agent", user_agent_}}, {}};
     MKT_ASSIGN_OR_RETURN(HttpResponse response, http_.Send(request));
     if (response.status >= 200 && response.status < 300) return response;
-    return Status(CodeForHttp(response.status), what + " (HTTP " + std::to_string(response.status) +
-                                                    "): " + ErrorMessage(response));
+    return Status(
+        StatusCodeForHttp(response.status),
+        what + " (HTTP " + std::to_string(response.status) + "): " + ErrorMessage(response));
 }
 
 Result<UploadResult> MarketplaceClient::Upload(std::string document) {
@@ -278,9 +250,9 @@ Result<UploadResult> MarketplaceClient::Upload(std::string document) {
                         std::move(document)};
     MKT_ASSIGN_OR_RETURN(HttpResponse response, http_.Send(request));
     if (response.status < 200 || response.status >= 300) {
-        return Status(CodeForHttp(response.status), "server refused the upload (HTTP " +
-                                                        std::to_string(response.status) +
-                                                        "): " + ErrorMessage(response));
+        return Status(StatusCodeForHttp(response.status), "server refused the upload (HTTP " +
+                                                              std::to_string(response.status) +
+                                                              "): " + ErrorMessage(response));
     }
     MKT_ASSIGN_OR_RETURN(json j, ParseJson(response, url));
     UploadResult out;

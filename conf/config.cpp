@@ -122,6 +122,7 @@ const std::vector<Key>& Keys() {
         MKT_STRING_KEY("trust.ca_dir", trust.ca_dir),
         MKT_STRING_KEY("trust.endorsers_file", trust.endorsers_file),
         MKT_INT_KEY("trust.reload_seconds", trust.reload_seconds, 1, 86400),
+        MKT_INT_KEY("occi.glance_poll_seconds", occi_glance_poll_seconds, 1, 86400),
         MKT_INT_KEY("upload.max_future_seconds", registry.max_future_seconds, 0, 86400 * 365),
         MKT_INT_KEY("upload.max_age_seconds", registry.max_age_seconds, 0,
                     int64_t{86400} * 365 * 100),
@@ -151,9 +152,12 @@ std::string EnvName(std::string_view key) {
 struct NamedKey {
     std::string_view prefix;  // with the trailing '.'
     NamedValues Config::*field;
+    std::string_view suffix = "";  // after the name, e.g. ".glance"
 };
 
+// A key matches the first entry whose prefix and suffix it has.
 constexpr NamedKey kNamedKeys[] = {
+    {"occi.provider.", &Config::occi_provider_glance, ".glance"},
     {"occi.provider.", &Config::occi_providers},
     {"policy.", &Config::site_policies},
 };
@@ -168,7 +172,8 @@ bool IsValidName(std::string_view name) {
 
 Status SetNamed(Config& config, const NamedKey& named, std::string_view key,
                 std::string_view value) {
-    const std::string_view name = key.substr(named.prefix.size());
+    const std::string_view name =
+        key.substr(named.prefix.size(), key.size() - named.prefix.size() - named.suffix.size());
     if (!IsValidName(name)) {
         return Status::InvalidArgument(std::string(key) + ": the name after '" +
                                        std::string(named.prefix) +
@@ -186,7 +191,8 @@ Status SetKey(Config& config, std::string_view key, std::string_view value) {
         if (k.name == key) return k.set(config, text::TrimBlanks(value));
     }
     for (const NamedKey& named : kNamedKeys) {
-        if (key.starts_with(named.prefix))
+        if (key.starts_with(named.prefix) && key.ends_with(named.suffix) &&
+            key.size() >= named.prefix.size() + named.suffix.size())
             return SetNamed(config, named, key, text::TrimBlanks(value));
     }
     return Status::InvalidArgument("unknown configuration key '" + std::string(key) +
@@ -324,6 +330,17 @@ Status Validate(const Config& c) {
                                            "' must start with http:// or https://");
         }
     }
+    for (const auto& [name, url] : c.occi_provider_glance) {
+        if (!url.starts_with("http://") && !url.starts_with("https://")) {
+            return Status::InvalidArgument("occi.provider." + name + ".glance: '" + url +
+                                           "' must start with http:// or https://");
+        }
+        if (!c.occi_providers.contains(name)) {
+            return Status::InvalidArgument("occi.provider." + name +
+                                           ".glance is set but occi.provider." + name +
+                                           " (the provider's OCCI endpoint) is not");
+        }
+    }
     MKT_RETURN_IF_ERROR(ValidateMetrics(c.metrics));
     if (c.limits.max_bytes > c.http.max_body_bytes) {
         return Status::InvalidArgument("metadata.max_bytes (" + std::to_string(c.limits.max_bytes) +
@@ -363,7 +380,8 @@ std::string Dump(const Config& config) {
     for (const Key& k : Keys()) out += std::string(k.name) + " = " + k.get(config) + "\n";
     for (const NamedKey& named : kNamedKeys) {
         for (const auto& [name, value] : config.*named.field)
-            out += std::string(named.prefix) + name + " = " + value + "\n";
+            out +=
+                std::string(named.prefix) + name + std::string(named.suffix) + " = " + value + "\n";
     }
     return out;
 }
@@ -390,7 +408,8 @@ std::string DumpCommented(const Config& config) {
     for (const NamedKey& named : kNamedKeys) {
         out += "# " + std::string(named.prefix) + "<name> = ...\n";
         for (const auto& [name, value] : config.*named.field)
-            out += std::string(named.prefix) + name + " = " + value + "\n";
+            out +=
+                std::string(named.prefix) + name + std::string(named.suffix) + " = " + value + "\n";
     }
     return out;
 }

@@ -70,7 +70,11 @@ struct Config {
     MetricsConfig metrics;
     bool benchmark_routes = false;  // registers GET /_bench/trivial (benchmarks only)
     NamedValues occi_providers;     // name -> OCCI endpoint URL (http:// or https://)
-    NamedValues site_policies;      // name -> policy file path
+    /// `occi.provider.<name>.glance = URL`: the provider's Glance, polled read-only
+    /// every occi_glance_poll_seconds for the images it holds (server/glance_poller.hpp).
+    NamedValues occi_provider_glance;
+    int occi_glance_poll_seconds = 60;
+    NamedValues site_policies;  // name -> policy file path
 };
 
 /// Applies `key = value` to `config`. Errors: kInvalidArgument naming the key

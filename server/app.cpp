@@ -22,6 +22,7 @@
 #include "registry/xmlsec/trust_store.hpp"
 #include "registry/xmlsec/xmldsig_verifier.hpp"
 #include "server/app_metrics.hpp"
+#include "server/glance_poller.hpp"
 #include "server/store_factory.hpp"
 #include "sparql/routes.hpp"
 #include "web/routes.hpp"
@@ -32,6 +33,9 @@ namespace mkt::server {
 // the HTTP server stops before anything it uses goes away.
 struct App::Parts {
     conf::Config config;
+    // What providers hold (occi.provider.<name>.glance), read by the poller.
+    ProviderHoldings holdings;
+    std::unique_ptr<GlancePoller> glance_poller;
     const Clock* clock = nullptr;
     std::unique_ptr<xmlsec::TrustStore> trust;
     std::unique_ptr<xmlsec::XmldsigVerifier> verifier;
@@ -112,7 +116,13 @@ Status BuildHttp(App::Parts& p) {
             // SQLite: this process is the only writer and feeds its graph itself.
             if (!p.follower) return database_last_seq;
             return std::min(p.follower->applied_seq(), database_last_seq);
-        }});
+        },
+        p.config.occi_provider_glance.empty() ? nullptr : &p.holdings, p.config.occi_providers});
+    if (!p.config.occi_provider_glance.empty()) {
+        p.glance_poller = std::make_unique<GlancePoller>(
+            p.config.occi_provider_glance, std::chrono::seconds(p.config.occi_glance_poll_seconds),
+            p.holdings);
+    }
     // /metadata and /endorsers have a native and an HTML representation; the
     // router negotiates between them, so the registration order does not matter.
     api::RegisterNativeApi(p.router, *p.api);
@@ -192,6 +202,7 @@ Status App::Start() {
     }
     parts_->graph->Start(*parts_->database);  // in the background; /query answers 503 until ready
     MKT_RETURN_IF_ERROR(parts_->http->Start());
+    if (parts_->glance_poller) parts_->glance_poller->Start();
     if (parts_->metrics_http) {
         MKT_RETURN_IF_ERROR(parts_->metrics_http->Start().WithPrefix("metrics.listen: "));
     }
@@ -199,6 +210,7 @@ Status App::Start() {
 }
 
 void App::Stop() {
+    if (parts_ && parts_->glance_poller) parts_->glance_poller->Stop();
     if (parts_ && parts_->metrics_http) parts_->metrics_http->Stop();
     if (parts_ && parts_->http) parts_->http->Stop();
 }

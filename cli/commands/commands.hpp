@@ -20,5 +20,6 @@ int RunOcciLink(const std::vector<std::string>& args, CommandContext& ctx);    /
 int RunPolicy(const std::vector<std::string>& args, CommandContext& ctx);      // policy.cpp
 int RunDownload(const std::vector<std::string>& args, CommandContext& ctx);    // download.cpp
 int RunQuery(const std::vector<std::string>& args, CommandContext& ctx);       // query.cpp
+int RunSiteSync(const std::vector<std::string>& args, CommandContext& ctx);    // site_sync.cpp
 
 }  // namespace mkt::cli

@@ -18,6 +18,8 @@
 // Output: the path of the verified image on stdout. Progress bar on a terminal.
 // Exit codes: 0 done; 1 refused by the policy, or the image failed verification;
 // 2 usage; 3 network or local I/O failure (no location reachable, disk full).
+#include "cli/commands/download.hpp"
+
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -39,6 +41,62 @@
 #include "registry/xmlsec/xmldsig_verifier.hpp"
 
 namespace mkt::cli {
+
+Result<EntryMetadata> VerifiedMetadata(client::MarketplaceClient& client, const EntryKey& key,
+                                       CommandContext& ctx) {
+    MKT_ASSIGN_OR_RETURN(std::string document, client.GetDocument(key));
+    const xmlsec::XmlMetadataParser parser;
+    MKT_ASSIGN_OR_RETURN(auto parsed, parser.ParseMetadata(document));
+    std::unique_ptr<xmlsec::TrustStore> trust;
+    xmlsec::VerifierOptions options{TrustMode::kCompat, nullptr};
+    if (!ctx.config.trust_dir.empty()) {
+        xmlsec::TrustStoreOptions trust_options;
+        trust_options.ca_dir = ctx.config.trust_dir;
+        trust_options.endorsers_file = ctx.config.endorsers_file;
+        MKT_ASSIGN_OR_RETURN(trust, xmlsec::TrustStore::Open(trust_options));
+        options = {TrustMode::kStrict, trust.get()};
+    } else if (!ctx.quiet) {
+        ctx.err << "note: no trust_dir configured: the entry's signature is checked in compat "
+                   "mode (self-consistency only)\n";
+    }
+    const xmlsec::XmldsigVerifier verifier(options);
+    auto signer = verifier.Verify(*parsed, SystemClock().Now());
+    if (!signer.ok()) return signer.status().WithPrefix("the entry's signature: ");
+    const EntryMetadata& m = parsed->metadata();
+    if (m.identifier != key.identifier || m.endorsement.email != key.email ||
+        m.endorsement.created != key.created) {
+        return Status::InvalidArgument("the document served for " + client.EntryUrl(key) +
+                                       " is another entry's");
+    }
+    return m;
+}
+
+Progress::Progress(std::ostream& err) : err_(err), start_(Clock::now()), last_(start_) {}
+
+void Progress::Update(uint64_t done, std::optional<uint64_t> total) {
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double mib = static_cast<double>(done) / (1 << 20);
+    char line[160];
+    if (total && *total > 0) {
+        std::snprintf(line, sizeof line, "\r%6.1f%%  %.1f of %.1f MiB  %.1f MiB/s   ",
+                      100.0 * static_cast<double>(done) / static_cast<double>(*total), mib,
+                      static_cast<double>(*total) / (1 << 20), seconds > 0 ? mib / seconds : 0.0);
+    } else {
+        std::snprintf(line, sizeof line, "\r%.1f MiB  %.1f MiB/s   ", mib,
+                      seconds > 0 ? mib / seconds : 0.0);
+    }
+    err_ << line << std::flush;
+    drawn_ = true;
+}
+
+void Progress::Done() {
+    if (drawn_) err_ << "\n";
+    drawn_ = false;
+}
+
 namespace {
 
 constexpr const char* kName = "download";
@@ -173,70 +231,6 @@ Result<EntryKey> ChooseEntry(client::MarketplaceClient& client, const Target& ta
                                     " accepts (only the latest entry of each endorser counts)");
 }
 
-/// The entry's metadata read from its signed bytes, after checking the signature here.
-Result<EntryMetadata> VerifiedMetadata(client::MarketplaceClient& client, const EntryKey& key,
-                                       CommandContext& ctx) {
-    MKT_ASSIGN_OR_RETURN(std::string document, client.GetDocument(key));
-    const xmlsec::XmlMetadataParser parser;
-    MKT_ASSIGN_OR_RETURN(auto parsed, parser.ParseMetadata(document));
-    std::unique_ptr<xmlsec::TrustStore> trust;
-    xmlsec::VerifierOptions options{TrustMode::kCompat, nullptr};
-    if (!ctx.config.trust_dir.empty()) {
-        xmlsec::TrustStoreOptions trust_options;
-        trust_options.ca_dir = ctx.config.trust_dir;
-        trust_options.endorsers_file = ctx.config.endorsers_file;
-        MKT_ASSIGN_OR_RETURN(trust, xmlsec::TrustStore::Open(trust_options));
-        options = {TrustMode::kStrict, trust.get()};
-    } else if (!ctx.quiet) {
-        ctx.err << "note: no trust_dir configured: the entry's signature is checked in compat "
-                   "mode (self-consistency only)\n";
-    }
-    const xmlsec::XmldsigVerifier verifier(options);
-    auto signer = verifier.Verify(*parsed, SystemClock().Now());
-    if (!signer.ok()) return signer.status().WithPrefix("the entry's signature: ");
-    const EntryMetadata& m = parsed->metadata();
-    if (m.identifier != key.identifier || m.endorsement.email != key.email ||
-        m.endorsement.created != key.created) {
-        return Status::InvalidArgument("the document served for " + client.EntryUrl(key) +
-                                       " is another entry's");
-    }
-    return m;
-}
-
-/// One line on stderr, redrawn at most 10 times a second: bytes, percentage, rate.
-class Progress {
-  public:
-    explicit Progress(std::ostream& err) : err_(err), start_(Clock::now()), last_(start_) {}
-    void Update(const image::DownloadProgress& p) {
-        const auto now = Clock::now();
-        if (now - last_ < std::chrono::milliseconds(100)) return;
-        last_ = now;
-        const double seconds = std::chrono::duration<double>(now - start_).count();
-        const double mib = static_cast<double>(p.received) / (1 << 20);
-        char line[160];
-        if (p.total && *p.total > 0) {
-            std::snprintf(line, sizeof line, "\r%6.1f%%  %.1f of %.1f MiB  %.1f MiB/s   ",
-                          100.0 * static_cast<double>(p.received) / static_cast<double>(*p.total),
-                          mib, static_cast<double>(*p.total) / (1 << 20),
-                          seconds > 0 ? mib / seconds : 0.0);
-        } else {
-            std::snprintf(line, sizeof line, "\r%.1f MiB  %.1f MiB/s   ", mib,
-                          seconds > 0 ? mib / seconds : 0.0);
-        }
-        err_ << line << std::flush;
-        drawn_ = true;
-    }
-    void Done() {
-        if (drawn_) err_ << "\n";
-    }
-
-  private:
-    using Clock = std::chrono::steady_clock;
-    std::ostream& err_;
-    Clock::time_point start_, last_;
-    bool drawn_ = false;
-};
-
 struct Request {
     Target target;
     std::optional<std::string> output;
@@ -305,7 +299,9 @@ Result<std::string> Fetch(const Request& r, const EntryMetadata& m, CommandConte
     options.threads = r.threads;
     Progress progress(ctx.err);
     if (!r.quiet && ctx.err_is_terminal) {
-        options.progress = [&progress](const image::DownloadProgress& p) { progress.Update(p); };
+        options.progress = [&progress](const image::DownloadProgress& p) {
+            progress.Update(p.received, p.total);
+        };
     }
     if (!r.quiet)
         options.note = [&ctx](const std::string& line) { ctx.err << "note: " << line << "\n"; };

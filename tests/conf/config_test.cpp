@@ -83,6 +83,26 @@ TEST(ConfigTest, NamedKeysCollectProvidersAndPolicies) {
               "occi.provider.x: 'ftp://h/' must start with http:// or https://");
 }
 
+TEST(ConfigTest, AProvidersGlanceIsNamedAfterTheProviderAndNeedsItsOcciEndpoint) {
+    auto c = Load(std::nullopt, {},
+                  {"occi.provider.site-a=https://occi.site-a.example.org:11443/",
+                   "occi.provider.site-a.glance=http://glance.site-a.example.org:9292",
+                   "occi.glance_poll_seconds=30"});
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->occi_providers.size(), 1u);
+    EXPECT_EQ(c->occi_provider_glance.at("site-a"), "http://glance.site-a.example.org:9292");
+    EXPECT_EQ(c->occi_glance_poll_seconds, 30);
+    EXPECT_NE(Dump(*c).find("occi.provider.site-a.glance = http://glance.site-a.example.org:9292"),
+              std::string::npos);
+    EXPECT_EQ(Load(std::nullopt, {}, {"occi.provider.b.glance=http://g:9292"}).status().message(),
+              "occi.provider.b.glance is set but occi.provider.b (the provider's OCCI endpoint) "
+              "is not");
+    EXPECT_EQ(Load(std::nullopt, {}, {"occi.provider.b=http://o/", "occi.provider.b.glance=g:9292"})
+                  .status()
+                  .message(),
+              "occi.provider.b.glance: 'g:9292' must start with http:// or https://");
+}
+
 TEST(ConfigTest, DumpRoundTrips) {
     auto c = Load(
         std::nullopt, {},

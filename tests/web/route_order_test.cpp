@@ -65,7 +65,7 @@ class RouteOrderTest : public ::testing::Test {
     NoRdf rdf_;
     NoVerifier verifier_;
     Registry registry_{RegistryOptions{}, parser_, rdf_, verifier_, store_, clock_};
-    api::ApiContext api_{registry_, "strict", false};
+    api::ApiContext api_{registry_, "strict", false, "sqlite", {}, nullptr};
     web::WebContext web_{registry_, "strict"};
     http::Router native_first_, web_first_;
     http::HttpOptions options_;
