@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 
@@ -22,11 +21,10 @@ struct ApiContext {
     /// the graph is still being built or its build failed. Reported by /health
     /// as applied_seq, so a load balancer or an operator sees a lagging replica.
     std::function<std::optional<int64_t>(int64_t database_last_seq)> applied_seq = nullptr;
-    /// Images held in providers' Glance (server/glance_poller.hpp) and the providers'
-    /// OCCI endpoints; null when no occi.provider.<name>.glance is configured (the
-    /// JSON entry then has no "available_at").
+    /// Images held in providers' Glance (server/glance_poller.hpp); null when no
+    /// occi.provider.<name>.glance is configured (the JSON entry then has no
+    /// "available_at").
     const ProviderHoldings* holdings = nullptr;
-    std::map<std::string, std::string> occi_providers = {};
 };
 
 }  // namespace mkt::api

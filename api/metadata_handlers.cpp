@@ -47,15 +47,9 @@ Response EntryResponse(const ApiContext& ctx, const Request& req,
             return Response::Make(200, "application/json",
                                   mappers::EntryToJson(*entry, Links(ctx, req)));
         }
-        std::vector<mappers::Availability> available_at;
-        for (ProviderHolding& h : ctx.holdings->For(entry->key.identifier)) {
-            const auto endpoint = ctx.occi_providers.find(h.provider);
-            available_at.push_back({h.provider,
-                                    endpoint == ctx.occi_providers.end() ? "" : endpoint->second,
-                                    std::move(h.glance_id), std::move(h.state)});
-        }
         return Response::Make(200, "application/json",
-                              mappers::EntryToJson(*entry, Links(ctx, req), available_at));
+                              mappers::EntryToJson(*entry, Links(ctx, req),
+                                                   ctx.holdings->For(entry->key.identifier)));
     }
     Response r;
     r.headers.Add("Content-Type", "application/rdf+xml");

@@ -63,7 +63,8 @@ std::optional<render::MachineImage> Related(const CimiContext& ctx,
                                             const render::MachineImage& image,
                                             const render::ImageContext& images) {
     if (image.related_image.empty()) return std::nullopt;
-    auto related = FindImage(ctx.registry, IdentifierOfId(image.related_image), images);
+    auto related =
+        FindImage(ctx.registry, IdentifierOfId(image.related_image), images, ctx.holdings);
     if (!related.ok()) return std::nullopt;
     return std::move(related).value();
 }
@@ -71,7 +72,7 @@ std::optional<render::MachineImage> Related(const CimiContext& ctx,
 Result<render::ImageCollection> Collect(const CimiContext& ctx, const QueryParams& params,
                                         const Negotiated& n) {
     MKT_ASSIGN_OR_RETURN(ImageQueryResult found,
-                         RunImageQuery(ctx.registry, params.images, n.images));
+                         RunImageQuery(ctx.registry, params.images, n.images, ctx.holdings));
     render::ImageCollection out;
     out.count = found.count;
     const bool expand = params.Expands("relatedImage");
@@ -119,7 +120,7 @@ Result<Response> GetMachineImage(const CimiContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(Negotiated n, Negotiate(ctx, req));
     MKT_ASSIGN_OR_RETURN(QueryParams params, ParseQueryParams(req));
     MKT_ASSIGN_OR_RETURN(render::MachineImage image,
-                         FindImage(ctx.registry, req.Param("identifier"), n.images));
+                         FindImage(ctx.registry, req.Param("identifier"), n.images, ctx.holdings));
     render::ImageView view{std::move(image), std::nullopt};
     if (params.Expands("relatedImage")) view.related = Related(ctx, view.image, n.images);
     return Make(n, IsJson(n) ? render::ImageToJson(view, params.select, n.render)

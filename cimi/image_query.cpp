@@ -220,7 +220,8 @@ ImageQueryResult QueryImages(std::vector<MachineImage> images, const ImageQuery&
 }
 
 Result<ImageQueryResult> RunImageQuery(const Registry& registry, const ImageQuery& query,
-                                       const mappers::cimi::ImageContext& context) {
+                                       const mappers::cimi::ImageContext& context,
+                                       const ProviderHoldings* holdings) {
     StorePlan plan = PlanStoreQuery(query);
     ImageQueryResult result;
     if (plan.empty) {
@@ -230,7 +231,11 @@ Result<ImageQueryResult> RunImageQuery(const Registry& registry, const ImageQuer
     const uint64_t first = std::max<uint64_t>(query.first, 1);
     const uint64_t last = std::min(query.last, first + kMaxPageItems - 1);
     const uint64_t window = last >= first ? last - first + 1 : 0;
-    auto to_image = [&](const Entry& e) { return mappers::cimi::ToMachineImage(e, {}, context); };
+    auto to_image = [&](const Entry& e) {
+        MachineImage image = mappers::cimi::ToMachineImage(e, {}, context);
+        if (holdings) AddProviderLocations(image, holdings->For(e.key.identifier));
+        return image;
+    };
 
     if (plan.exact) {
         plan.query.offset = first - 1;
@@ -279,7 +284,8 @@ Result<ImageQueryResult> RunImageQuery(const Registry& registry, const ImageQuer
 }
 
 Result<MachineImage> FindImage(const Registry& registry, const std::string& identifier,
-                               const mappers::cimi::ImageContext& context) {
+                               const mappers::cimi::ImageContext& context,
+                               const ProviderHoldings* holdings) {
     if (!identifier::IsValid(identifier)) {
         return Status::NotFound("no MachineImage " + identifier +
                                 " (not a 27-character image identifier)");
@@ -289,7 +295,9 @@ Result<MachineImage> FindImage(const Registry& registry, const std::string& iden
     std::vector<std::string> endorsers;
     for (const Entry& e : page.entries) endorsers.push_back(e.key.email);
     std::sort(endorsers.begin(), endorsers.end());
-    return mappers::cimi::ToMachineImage(page.entries.front(), endorsers, context);
+    MachineImage image = mappers::cimi::ToMachineImage(page.entries.front(), endorsers, context);
+    if (holdings) AddProviderLocations(image, holdings->For(identifier));
+    return image;
 }
 
 }  // namespace mkt::cimi

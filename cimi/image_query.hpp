@@ -74,14 +74,18 @@ struct ImageQueryResult {
 ImageQueryResult QueryImages(std::vector<mappers::cimi::MachineImage> images,
                              const ImageQuery& query);
 
+/// `holdings` (may be null): the providers' Glance holdings, shown as provider
+/// properties (mappers::cimi::AddProviderLocations) and so filterable.
 /// Errors: those of Registry::Search.
 Result<ImageQueryResult> RunImageQuery(const Registry& registry, const ImageQuery& query,
-                                       const mappers::cimi::ImageContext& context);
+                                       const mappers::cimi::ImageContext& context,
+                                       const ProviderHoldings* holdings = nullptr);
 
 /// The MachineImage of `identifier` with properties.endorsers filled.
 /// Errors: kNotFound "no MachineImage <identifier>".
 Result<mappers::cimi::MachineImage> FindImage(const Registry& registry,
                                               const std::string& identifier,
-                                              const mappers::cimi::ImageContext& context);
+                                              const mappers::cimi::ImageContext& context,
+                                              const ProviderHoldings* holdings = nullptr);
 
 }  // namespace mkt::cimi

@@ -8,12 +8,15 @@
 #pragma once
 
 #include "http/router.hpp"
+#include "registry/provider_holdings.hpp"
 #include "registry/registry.hpp"
 
 namespace mkt::cimi {
 
 struct CimiContext {
     const Registry& registry;
+    /// What providers hold in their Glance (occi.provider.<name>.glance); null: none read.
+    const ProviderHoldings* holdings = nullptr;
 };
 
 /// Registers every /cimi route. `context` must outlive the router.

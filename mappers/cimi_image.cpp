@@ -62,6 +62,20 @@ std::string MachineImageId(std::string_view identifier, std::string_view base_ur
     return CimiBaseUri(base_url) + "machineImages/" + PercentEncode(identifier, true);
 }
 
+void AddProviderLocations(MachineImage& image, const std::vector<ProviderHolding>& held_at) {
+    std::map<std::string, const ProviderHolding*> shown;
+    for (const ProviderHolding& h : held_at) {
+        const ProviderHolding*& current = shown[h.provider];
+        if (!current || (current->state != "active" && h.state == "active")) current = &h;
+    }
+    for (const auto& [provider, h] : shown) {
+        const std::string key = "provider." + provider;
+        image.properties[key] = kOpenStackOsTplScheme + h->glance_id;
+        Put(image.properties, key + ".endpoint", h->occi_endpoint);
+        Put(image.properties, key + ".state", h->state);
+    }
+}
+
 std::string ChecksumPropertyKey(std::string_view algorithm) {
     std::string out;
     for (char c : AsciiLower(algorithm))

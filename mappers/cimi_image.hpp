@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "registry/entry.hpp"
+#include "registry/provider_holdings.hpp"
 
 namespace mkt::mappers::cimi {
 
@@ -48,6 +49,13 @@ struct MachineImage {
 /// of every endorser's latest entry) fills properties.endorsers when non-empty.
 MachineImage ToMachineImage(const Entry& newest, const std::vector<std::string>& endorsers,
                             const ImageContext& context);
+
+/// The image's provider locations (ProviderHoldings::For) as properties, per provider
+/// name N: "provider.N" = the os_tpl type id a compute create at N uses
+/// ("http://schemas.openstack.org/template/os#<glance id>"), "provider.N.endpoint" =
+/// N's OCCI endpoint, "provider.N.state" = the Glance status. A provider holding
+/// several copies (a replacement in progress) is shown by its active one, else its first.
+void AddProviderLocations(MachineImage& image, const std::vector<ProviderHolding>& held_at);
 
 /// "SHA-256" -> "sha256": the properties key of a checksum algorithm.
 std::string ChecksumPropertyKey(std::string_view algorithm);

@@ -93,17 +93,15 @@ std::string EntryToJson(const Entry& entry, const LinkContext& context) {
 }
 
 std::string EntryToJson(const Entry& entry, const LinkContext& context,
-                        const std::vector<Availability>& available_at) {
+                        const std::vector<ProviderHolding>& available_at) {
     json body = EntryJson(entry, context);
     json list = json::array();
-    for (const Availability& a : available_at) {
-        list.push_back(
-            {{"provider", a.provider},
-             {"occi_endpoint", a.occi_endpoint},
-             {"state", a.state},
-             {"glance_id", a.glance_id},
-             {"os_tpl",
-              {{"scheme", "http://schemas.openstack.org/template/os#"}, {"term", a.glance_id}}}});
+    for (const ProviderHolding& a : available_at) {
+        list.push_back({{"provider", a.provider},
+                        {"occi_endpoint", a.occi_endpoint},
+                        {"state", a.state},
+                        {"glance_id", a.glance_id},
+                        {"os_tpl", {{"scheme", kOpenStackOsTplScheme}, {"term", a.glance_id}}}});
     }
     body["available_at"] = std::move(list);
     return Dump(body) + "\n";

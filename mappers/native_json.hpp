@@ -11,6 +11,7 @@
 
 #include "registry/entry.hpp"
 #include "registry/entry_store.hpp"
+#include "registry/provider_holdings.hpp"
 #include "registry/status.hpp"
 
 namespace mkt::mappers {
@@ -23,19 +24,11 @@ struct LinkContext {
 /// "<base>metadata/<id>/<email>/<created>" with each segment percent-encoded.
 std::string EntryUrl(const EntryKey& key, std::string_view base_url);
 
-/// Where the image can be started: a provider holding it in its Glance.
-struct Availability {
-    std::string provider;       // occi.provider.<name>
-    std::string occi_endpoint;  // the provider's OCCI endpoint
-    std::string glance_id;      // the provider's os_tpl term
-    std::string state;          // Glance's status
-};
-
 std::string EntryToJson(const Entry& entry, const LinkContext& context);
 /// The same with "available_at": [{"provider", "occi_endpoint", "state", "glance_id",
 /// "os_tpl": {"scheme": "http://schemas.openstack.org/template/os#", "term"}}].
 std::string EntryToJson(const Entry& entry, const LinkContext& context,
-                        const std::vector<Availability>& available_at);
+                        const std::vector<ProviderHolding>& available_at);
 
 /// {"total", "count", "offset", "limit", "next_cursor", "next", "entries": [...]}.
 /// `next_url` is the URL of the following page, empty when there is none.

@@ -168,6 +168,24 @@ std::vector<std::string> LocationsOf(const OcciImage& image) {
     return out;
 }
 
+// Where the image can be started (OcciImage::held_at): four lists, one item per
+// holding in the same order, so a client pairs them by position (the names are
+// the configuration's, the endpoints URLs, the os_tpls type ids: no item has a space).
+void AddAvailability(const OcciImage& image, std::vector<Attribute>& out) {
+    if (image.held_at.empty()) return;
+    std::vector<std::string> providers, endpoints, os_tpls, states;
+    for (const ProviderHolding& h : image.held_at) {
+        providers.push_back(h.provider);
+        endpoints.push_back(h.occi_endpoint);
+        os_tpls.push_back(kOpenStackOsTplScheme + h.glance_id);
+        states.push_back(h.state);
+    }
+    out.push_back({Prefixed("available_at.provider"), Value::List(std::move(providers))});
+    out.push_back({Prefixed("available_at.endpoint"), Value::List(std::move(endpoints))});
+    out.push_back({Prefixed("available_at.os_tpl"), Value::List(std::move(os_tpls))});
+    out.push_back({Prefixed("available_at.state"), Value::List(std::move(states))});
+}
+
 // The image metadata under kAttributePrefix (only the fields that have a value).
 std::vector<Attribute> ImageAttributes(const OcciImage& image, const Context& context) {
     const EntryMetadata& m = image.newest().metadata;
@@ -199,6 +217,7 @@ std::vector<Attribute> ImageAttributes(const OcciImage& image, const Context& co
     auto locations = LocationsOf(image);
     if (!locations.empty())
         out.push_back({Prefixed("locations"), Value::List(std::move(locations))});
+    AddAvailability(image, out);
     return out;
 }
 
@@ -235,6 +254,26 @@ Link LocationLink(const OcciImage& image, const Context& context, const std::str
     } else {
         link.target = location;
     }
+    return link;
+}
+
+// A provider holding the image: the link targets the provider's OCCI endpoint and
+// names the os_tpl mixin a compute create there uses.
+Link AvailabilityLink(const OcciImage& image, const Context& context, const ProviderHolding& held,
+                      size_t index) {
+    Link link;
+    link.kind = Core("link");
+    link.mixins = {context.MarketplaceScheme() + "provider_image"};
+    link.id = image.identifier() + "_at_" + std::to_string(index);
+    link.source = context.BasePath() + "storage/" + image.identifier();
+    link.source_kind = Infra("storage");
+    link.target = held.occi_endpoint;
+    link.attributes.push_back({Prefixed("provider"), Value::String(held.provider)});
+    link.attributes.push_back({Prefixed("provider.endpoint"), Value::String(held.occi_endpoint)});
+    link.attributes.push_back(
+        {Prefixed("provider.os_tpl"), Value::String(kOpenStackOsTplScheme + held.glance_id)});
+    link.attributes.push_back({Prefixed("provider.glance_id"), Value::String(held.glance_id)});
+    link.attributes.push_back({Prefixed("provider.state"), Value::String(held.state)});
     return link;
 }
 
@@ -314,6 +353,19 @@ std::vector<Category> FixedModel(const Context& context) {
              "the resource provider holding the image (occi.provider.<name>)"),
          Def(Prefixed("provider.endpoint"), false, false, "string",
              "that provider's OCCI endpoint")}));
+    out.push_back(Mixin(context.MarketplaceScheme(), "provider_image",
+                        "the image in a resource provider's own image store (read from its Glance)",
+                        {}, {Core("link")}, base + "mixin/provider_image/",
+                        {Def(Prefixed("provider"), false, true, "string",
+                             "the resource provider (occi.provider.<name>)"),
+                         Def(Prefixed("provider.endpoint"), false, true, "string",
+                             "that provider's OCCI endpoint, where a compute create goes"),
+                         Def(Prefixed("provider.os_tpl"), false, true, "string",
+                             "the provider's os_tpl mixin for the image (scheme + term)"),
+                         Def(Prefixed("provider.glance_id"), false, true, "string",
+                             "the image's id in the provider's Glance (the os_tpl term)"),
+                         Def(Prefixed("provider.state"), false, true, "string",
+                             "the Glance image's status (active, deactivated, ...)")}));
     return out;
 }
 
@@ -356,6 +408,10 @@ Resource StorageResource(const OcciImage& image, const Context& context) {
     size_t index = 0;
     for (const std::string& location : LocationsOf(image)) {
         r.links.push_back(LocationLink(image, context, location, index++));
+    }
+    index = 0;
+    for (const ProviderHolding& held : image.held_at) {
+        r.links.push_back(AvailabilityLink(image, context, held, index++));
     }
     return r;
 }

@@ -11,6 +11,11 @@
 //    "/mixin/os_tpl/<term>/", and the metadata as immutable attributes whose
 //    defaults are the values, under the prefix kAttributePrefix;
 //  * a storage Resource at "/storage/<identifier>" with one Link per location.
+// An image held in a provider's Glance (OcciImage::held_at) also carries, on both,
+// the aligned lists available_at.{provider,endpoint,os_tpl,state}, and the storage
+// resource one provider_image Link per holding (target: the provider's OCCI
+// endpoint; attributes: the provider's os_tpl "http://schemas.openstack.org/
+// template/os#<glance id>"), from which a client builds its compute create there.
 // Locations inside a known resource provider's image store (config occi.provider.*)
 // become links to that provider's storage resource, naming the provider.
 // Locations (paths) are relative to the server root and carry the public URL's path;
@@ -24,6 +29,7 @@
 #include <vector>
 
 #include "registry/entry.hpp"
+#include "registry/provider_holdings.hpp"
 #include "registry/result.hpp"
 
 namespace mkt::mappers::occi {
@@ -114,9 +120,11 @@ struct Context {
     std::string MarketplaceScheme() const;
 };
 
-/// One image: entries share one identifier, newest endorsement first (not empty).
+/// One image: entries share one identifier, newest endorsement first (not empty),
+/// and the resource providers holding it in their own image store.
 struct OcciImage {
     std::vector<Entry> entries;
+    std::vector<ProviderHolding> held_at;
     const std::string& identifier() const { return entries.front().key.identifier; }
     const Entry& newest() const { return entries.front(); }
 };

@@ -18,6 +18,8 @@ using http::Request;
 using http::Response;
 namespace m = mappers::occi;
 
+ImageSource Images(const OcciContext& ctx) { return {ctx.registry, ctx.holdings}; }
+
 m::Context MapContext(const OcciContext& ctx, const Request& req) {
     return {req.context.base_url, ctx.providers};
 }
@@ -62,7 +64,7 @@ Result<Response> GetQueryInterface(const OcciContext& ctx, Request& req) {
     for (const Rendering& rendering : renderings) {
         Output out(rendering);
         MKT_ASSIGN_OR_RETURN(bool complete,
-                             WriteQueryInterface(ctx.registry, mctx, selection, paging, out));
+                             WriteQueryInterface(Images(ctx), mctx, selection, paging, out));
         if (complete) return NoCache(out.FinishCategories());
     }
     return TooLargeForHeaders(req);
@@ -104,7 +106,7 @@ Result<CategoryValue> WrittenMixin(const Request& req, bool need_location) {
 
 Result<Response> AddUserMixin(const OcciContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(CategoryValue c, WrittenMixin(req, true));
-    MKT_ASSIGN_OR_RETURN(bool provider, IsProviderDefined(ctx.registry, MapContext(ctx, req), c));
+    MKT_ASSIGN_OR_RETURN(bool provider, IsProviderDefined(Images(ctx), MapContext(ctx, req), c));
     if (provider) {
         return Status::PermissionDenied("mixin " + c.TypeId() +
                                         " is defined by this provider and cannot be redefined");
@@ -117,7 +119,7 @@ Result<Response> AddUserMixin(const OcciContext& ctx, Request& req) {
 
 Result<Response> RemoveUserMixin(const OcciContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(CategoryValue c, WrittenMixin(req, false));
-    MKT_ASSIGN_OR_RETURN(bool provider, IsProviderDefined(ctx.registry, MapContext(ctx, req), c));
+    MKT_ASSIGN_OR_RETURN(bool provider, IsProviderDefined(Images(ctx), MapContext(ctx, req), c));
     if (provider) {
         return Status::PermissionDenied("mixin " + c.TypeId() +
                                         " is defined by this provider and cannot be removed");
@@ -133,7 +135,7 @@ Result<Response> ListStorage(const OcciContext& ctx, Request& req) {
     for (const Rendering& rendering : renderings) {
         Output out(rendering);
         MKT_ASSIGN_OR_RETURN(bool complete,
-                             WriteStorageCollection(ctx.registry, mctx, filters, paging,
+                             WriteStorageCollection(Images(ctx), mctx, filters, paging,
                                                     rendering.format == Format::kJson, out));
         if (complete) return NoCache(out.FinishLocations());
     }
@@ -148,7 +150,7 @@ Result<Response> GetStorage(const OcciContext& ctx, Request& req) {
                                 " (unknown, or every endorsement is expired or deprecated)");
     };
     if (!identifier::IsValid(id)) return missing();
-    MKT_ASSIGN_OR_RETURN(auto image, FindImage(ctx.registry, id));
+    MKT_ASSIGN_OR_RETURN(auto image, FindImage(Images(ctx), id));
     if (!image) return missing();
     const m::Context mctx = MapContext(ctx, req);
     const m::Resource resource = m::StorageResource(*image, mctx);
@@ -182,7 +184,7 @@ Result<Response> ListImageMixinCollection(const OcciContext& ctx, Request& req) 
     auto missing = [&] { return Status::NotFound("no os_tpl mixin " + term); };
     auto id = m::IdentifierOfTerm(term);
     if (!id.ok()) return missing();
-    MKT_ASSIGN_OR_RETURN(auto image, FindImage(ctx.registry, *id));
+    MKT_ASSIGN_OR_RETURN(auto image, FindImage(Images(ctx), *id));
     if (!image) return missing();
     return ListEmptyCollection(ctx, req);
 }

@@ -24,23 +24,26 @@ EntryQuery QueryOf(const Registry& registry, const ImageFilter& filter) {
     return q;
 }
 
-// Newest endorsement first; the mappers take title and scalar fields from it.
-void Order(OcciImage& image) {
+// Newest endorsement first (the mappers take title and scalar fields from it),
+// and the providers holding the image.
+void Complete(const ImageSource& source, OcciImage& image) {
     std::stable_sort(image.entries.begin(), image.entries.end(),
                      [](const Entry& a, const Entry& b) { return b.key.created < a.key.created; });
+    if (source.holdings) image.held_at = source.holdings->For(image.identifier());
 }
 
 }  // namespace
 
-Status ForEachImage(const Registry& registry, const ImageFilter& filter,
+Status ForEachImage(const ImageSource& source, const ImageFilter& filter,
                     const std::function<bool(OcciImage&&)>& visit) {
+    const Registry& registry = source.registry;
     EntryQuery query = QueryOf(registry, filter);
     OcciImage current;
     for (;;) {
         MKT_ASSIGN_OR_RETURN(EntryPage page, registry.Search(query));
         for (Entry& entry : page.entries) {
             if (!current.entries.empty() && current.identifier() != entry.key.identifier) {
-                Order(current);
+                Complete(source, current);
                 if (!visit(std::move(current))) return Status::Ok();
                 current = OcciImage{};
             }
@@ -50,18 +53,18 @@ Status ForEachImage(const Registry& registry, const ImageFilter& filter,
         query.cursor = std::move(page.next_cursor);
     }
     if (!current.entries.empty()) {
-        Order(current);
+        Complete(source, current);
         visit(std::move(current));
     }
     return Status::Ok();
 }
 
-Result<std::optional<OcciImage>> FindImage(const Registry& registry,
+Result<std::optional<OcciImage>> FindImage(const ImageSource& source,
                                            const std::string& identifier) {
     std::optional<OcciImage> found;
     ImageFilter filter;
     filter.identifier = identifier;
-    MKT_RETURN_IF_ERROR(ForEachImage(registry, filter, [&](OcciImage&& image) {
+    MKT_RETURN_IF_ERROR(ForEachImage(source, filter, [&](OcciImage&& image) {
         found = std::move(image);
         return false;
     }));

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "mappers/occi_model.hpp"
+#include "registry/provider_holdings.hpp"
 #include "registry/registry.hpp"
 
 namespace mkt::occi {
@@ -26,13 +27,23 @@ struct ImageFilter {
     size_t page_size = 0;
 };
 
+/// Where images come from: the registry's entries and, when providers' Glance
+/// stores are read (occi.provider.<name>.glance), what each provider holds
+/// (OcciImage::held_at). Converts from a Registry alone (no holdings).
+struct ImageSource {
+    ImageSource(const Registry& entries, const ProviderHoldings* held = nullptr)
+        : registry(entries), holdings(held) {}
+    const Registry& registry;
+    const ProviderHoldings* holdings;
+};
+
 /// Calls `visit` for each image in identifier order until it returns false.
 /// Errors: those of Registry::Search.
-Status ForEachImage(const Registry& registry, const ImageFilter& filter,
+Status ForEachImage(const ImageSource& source, const ImageFilter& filter,
                     const std::function<bool(mappers::occi::OcciImage&&)>& visit);
 
 /// The image with this identifier, or nullopt when it has no valid entry.
-Result<std::optional<mappers::occi::OcciImage>> FindImage(const Registry& registry,
+Result<std::optional<mappers::occi::OcciImage>> FindImage(const ImageSource& source,
                                                           const std::string& identifier);
 
 }  // namespace mkt::occi

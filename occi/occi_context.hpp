@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "registry/provider_holdings.hpp"
 #include "registry/registry.hpp"
 
 namespace mkt::occi {
@@ -12,6 +13,8 @@ struct OcciContext {
     Registry& registry;
     /// Known resource providers: name -> OCCI endpoint URL (occi.provider.<name>).
     std::map<std::string, std::string> providers;
+    /// What providers hold in their Glance (occi.provider.<name>.glance); null: none read.
+    const ProviderHoldings* holdings = nullptr;
 };
 
 }  // namespace mkt::occi

@@ -172,7 +172,7 @@ Selection SelectionOf(const Message& filters, const m::Context& mctx) {
     return s;
 }
 
-Result<bool> WriteQueryInterface(const Registry& registry, const m::Context& mctx,
+Result<bool> WriteQueryInterface(const ImageSource& source, const m::Context& mctx,
                                  const Selection& sel, const Paging& paging, QuerySink& sink) {
     Pager pager(paging);
     Emit state = Emit::kContinue;
@@ -202,17 +202,17 @@ Result<bool> WriteQueryInterface(const Registry& registry, const m::Context& mct
     if (sel.all_images) {
         ImageFilter filter = PushDown(sel.attributes);
         filter.page_size = StorePageSize(paging);
-        MKT_RETURN_IF_ERROR(ForEachImage(registry, filter, visit_image));
+        MKT_RETURN_IF_ERROR(ForEachImage(source, filter, visit_image));
     } else {
         for (const std::string& id : sel.identifiers) {
-            MKT_ASSIGN_OR_RETURN(auto image, FindImage(registry, id));
+            MKT_ASSIGN_OR_RETURN(auto image, FindImage(source, id));
             if (image && !visit_image(std::move(*image))) break;
         }
     }
     return state != Emit::kOverflow;
 }
 
-Result<bool> WriteStorageCollection(const Registry& registry, const m::Context& mctx,
+Result<bool> WriteStorageCollection(const ImageSource& source, const m::Context& mctx,
                                     const Message& filters, const Paging& paging,
                                     bool resources_needed, QuerySink& sink) {
     // A Category filter selects members of that Kind: storage (or resource), else nothing.
@@ -223,7 +223,7 @@ Result<bool> WriteStorageCollection(const Registry& registry, const m::Context& 
     const bool build = resources_needed || !filters.attributes.empty();
     ImageFilter filter = PushDown(filters.attributes);
     filter.page_size = StorePageSize(paging);
-    MKT_RETURN_IF_ERROR(ForEachImage(registry, filter, [&](m::OcciImage&& image) {
+    MKT_RETURN_IF_ERROR(ForEachImage(source, filter, [&](m::OcciImage&& image) {
         if (pager.Full()) return false;
         std::optional<m::Resource> resource;
         if (build) {
@@ -239,7 +239,7 @@ Result<bool> WriteStorageCollection(const Registry& registry, const m::Context& 
     return state != Emit::kOverflow;
 }
 
-Result<bool> IsProviderDefined(const Registry& registry, const m::Context& mctx,
+Result<bool> IsProviderDefined(const ImageSource& source, const m::Context& mctx,
                                const CategoryValue& c) {
     for (const m::Category& fixed : m::FixedModel(mctx)) {
         if (fixed.TypeId() == c.TypeId()) return true;
@@ -247,7 +247,7 @@ Result<bool> IsProviderDefined(const Registry& registry, const m::Context& mctx,
     if (c.scheme != mctx.OsTplScheme()) return false;
     auto id = m::IdentifierOfTerm(c.term);
     if (!id.ok()) return false;
-    MKT_ASSIGN_OR_RETURN(auto image, FindImage(registry, *id));
+    MKT_ASSIGN_OR_RETURN(auto image, FindImage(source, *id));
     return image.has_value();
 }
 

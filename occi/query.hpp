@@ -88,18 +88,18 @@ Selection SelectionOf(const Message& filters, const mappers::occi::Context& mctx
 /// Feeds the selected categories, paged, to `sink`: the fixed model first, then
 /// one os_tpl mixin per image, read from the store page by page.
 /// Result: false when the sink overflowed (text/occi header budget).
-Result<bool> WriteQueryInterface(const Registry& registry, const mappers::occi::Context& mctx,
+Result<bool> WriteQueryInterface(const ImageSource& source, const mappers::occi::Context& mctx,
                                  const Selection& selection, const Paging& paging, QuerySink& sink);
 
 /// Feeds the storage collection (one storage resource per image), filtered by
 /// the Category (storage or resource kinds, else nothing) and attribute filters,
 /// paged. `resources_needed`: the sink renders members (JSON). Result as above.
-Result<bool> WriteStorageCollection(const Registry& registry, const mappers::occi::Context& mctx,
+Result<bool> WriteStorageCollection(const ImageSource& source, const mappers::occi::Context& mctx,
                                     const Message& filters, const Paging& paging,
                                     bool resources_needed, QuerySink& sink);
 
 /// Is the category one of this provider's own (the fixed model or an image mixin)?
-Result<bool> IsProviderDefined(const Registry& registry, const mappers::occi::Context& mctx,
+Result<bool> IsProviderDefined(const ImageSource& source, const mappers::occi::Context& mctx,
                                const CategoryValue& category);
 
 }  // namespace mkt::occi

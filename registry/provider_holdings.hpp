@@ -14,10 +14,14 @@
 
 namespace mkt {
 
+/// The scheme of an OpenStack site's os_tpl mixins (ooi): term = Glance image id.
+inline constexpr const char* kOpenStackOsTplScheme = "http://schemas.openstack.org/template/os#";
+
 struct ProviderHolding {
-    std::string provider;   // the name of occi.provider.<name>
-    std::string glance_id;  // the provider's os_tpl term
-    std::string state;      // Glance's status: active, deactivated, ...
+    std::string provider;       // the name of occi.provider.<name>
+    std::string occi_endpoint;  // that provider's OCCI endpoint (occi.provider.<name>)
+    std::string glance_id;      // the provider's os_tpl term
+    std::string state;          // Glance's status: active, deactivated, ...
     friend bool operator==(const ProviderHolding&, const ProviderHolding&) = default;
 };
 

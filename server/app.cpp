@@ -109,6 +109,9 @@ Status BuildHttp(App::Parts& p) {
     if (!p.access_log.Open(p.config.http.access_log)) {
         return Status::InvalidArgument("cannot open access log " + p.config.http.access_log);
     }
+    // Holdings are shown only when some provider's Glance is read.
+    const ProviderHoldings* holdings =
+        p.config.occi_provider_glance.empty() ? nullptr : &p.holdings;
     p.api = std::make_unique<api::ApiContext>(api::ApiContext{
         *p.registry, p.config.trust.mode, p.config.benchmark_routes, p.config.store.type,
         [&p](int64_t database_last_seq) -> std::optional<int64_t> {
@@ -117,25 +120,26 @@ Status BuildHttp(App::Parts& p) {
             if (!p.follower) return database_last_seq;
             return std::min(p.follower->applied_seq(), database_last_seq);
         },
-        p.config.occi_provider_glance.empty() ? nullptr : &p.holdings, p.config.occi_providers});
+        holdings});
     if (!p.config.occi_provider_glance.empty()) {
         p.glance_poller = std::make_unique<GlancePoller>(
-            p.config.occi_provider_glance, std::chrono::seconds(p.config.occi_glance_poll_seconds),
-            p.holdings);
+            p.config.occi_provider_glance, p.config.occi_providers,
+            std::chrono::seconds(p.config.occi_glance_poll_seconds), p.holdings);
     }
     // /metadata and /endorsers have a native and an HTML representation; the
     // router negotiates between them, so the registration order does not matter.
     api::RegisterNativeApi(p.router, *p.api);
-    p.web = std::make_unique<web::WebContext>(web::WebContext{*p.registry, p.config.trust.mode});
+    p.web = std::make_unique<web::WebContext>(
+        web::WebContext{*p.registry, p.config.trust.mode, holdings});
     web::RegisterWebUi(p.router, *p.web);
-    p.cimi = std::make_unique<cimi::CimiContext>(cimi::CimiContext{*p.registry});
+    p.cimi = std::make_unique<cimi::CimiContext>(cimi::CimiContext{*p.registry, holdings});
     cimi::RegisterCimiApi(p.router, *p.cimi);
     MKT_ASSIGN_OR_RETURN(auto site_policies, api::LoadSitePolicies(p.config.site_policies));
     p.policies = std::unique_ptr<api::PolicyContext>(
         new api::PolicyContext{*p.registry, std::move(site_policies)});
     api::RegisterPolicyRoutes(p.router, *p.policies);
     p.occi = std::make_unique<occi::OcciContext>(
-        occi::OcciContext{*p.registry, p.config.occi_providers});
+        occi::OcciContext{*p.registry, p.config.occi_providers, holdings});
     occi::RegisterOcciApi(p.router, *p.occi);
     sparql::RegisterSparqlRoutes(p.router, *p.sparql);
     MKT_RETURN_IF_ERROR(BuildMetrics(p));

@@ -11,8 +11,10 @@ namespace mkt::server {
 constexpr const char* kIdentifierProperty = "vmcatcher_event_dc_identifier";
 
 GlancePoller::GlancePoller(std::map<std::string, std::string> glance_by_provider,
+                           std::map<std::string, std::string> occi_endpoints,
                            std::chrono::seconds interval, ProviderHoldings& holdings)
     : glance_by_provider_(std::move(glance_by_provider)),
+      occi_endpoints_(std::move(occi_endpoints)),
       interval_(interval),
       holdings_(holdings) {}
 
@@ -37,10 +39,13 @@ Status GlancePoller::PollProvider(const std::string& provider, const std::string
     options.http.timeout_seconds = 30;
     client::GlanceClient glance(glance_url, options);
     std::multimap<std::string, ProviderHolding> held;
+    const auto endpoint = occi_endpoints_.find(provider);
+    const std::string occi_endpoint = endpoint == occi_endpoints_.end() ? "" : endpoint->second;
     MKT_RETURN_IF_ERROR(glance.ForEachImage({}, [&](client::GlanceImage&& image) {
         const std::string identifier = image.Property(kIdentifierProperty);
         if (identifier::IsValid(identifier)) {
-            held.emplace(identifier, ProviderHolding{provider, image.id, image.status});
+            held.emplace(identifier,
+                         ProviderHolding{provider, occi_endpoint, image.id, image.status});
         }
         return true;
     }));

@@ -24,9 +24,11 @@ namespace mkt::server {
 
 class GlancePoller {
   public:
-    /// `glance_by_provider`: provider name -> Glance endpoint.
+    /// `glance_by_provider`: provider name -> Glance endpoint; `occi_endpoints`:
+    /// provider name -> OCCI endpoint (recorded with each holding).
     GlancePoller(std::map<std::string, std::string> glance_by_provider,
-                 std::chrono::seconds interval, ProviderHoldings& holdings);
+                 std::map<std::string, std::string> occi_endpoints, std::chrono::seconds interval,
+                 ProviderHoldings& holdings);
     ~GlancePoller();
     GlancePoller(const GlancePoller&) = delete;
     GlancePoller& operator=(const GlancePoller&) = delete;
@@ -41,6 +43,7 @@ class GlancePoller {
     void Loop();
 
     std::map<std::string, std::string> glance_by_provider_;
+    std::map<std::string, std::string> occi_endpoints_;
     std::chrono::seconds interval_;
     ProviderHoldings& holdings_;
     std::mutex mutex_;

@@ -127,6 +127,7 @@ Result<Response> EntryDetailPage(const WebContext& ctx, Request& req) {
     const LinkContext links = Links(ctx, req);
     EntryPageModel model{mappers::web::ToEntryView(*entry, links), Rows(history.entries, links),
                          history.total};
+    if (ctx.holdings) model.available_at = ctx.holdings->For(key.identifier);
     return HtmlResponse(200, RenderEntryPage(MakeFrame(ctx, req, ""), model));
 }
 

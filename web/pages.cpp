@@ -295,6 +295,25 @@ std::string ChecksumsAndLocations(const mappers::web::EntryView& v) {
     return html + "</ul></section>\n";
 }
 
+// "Available at": where the image can be started, as read from each provider's Glance.
+std::string AvailableAtSection(const std::vector<ProviderHolding>& held_at) {
+    std::string html =
+        "<section aria-labelledby=\"avail-h\"><h2 id=\"avail-h\">Available at</h2>\n";
+    if (held_at.empty()) {
+        return html + "<p>No resource provider's image store holds this image.</p></section>\n";
+    }
+    html +=
+        "<table class=\"available-at\"><thead><tr><th scope=\"col\">Provider</th><th "
+        "scope=\"col\">State</th><th scope=\"col\">OCCI endpoint</th><th "
+        "scope=\"col\">os_tpl</th></tr></thead><tbody>\n";
+    for (const ProviderHolding& h : held_at) {
+        html += "<tr><th scope=\"row\">" + E(h.provider) + "</th><td>" + E(h.state) +
+                "</td><td><code>" + E(h.occi_endpoint) + "</code></td><td><code>" +
+                E(std::string(kOpenStackOsTplScheme) + h.glance_id) + "</code></td></tr>\n";
+    }
+    return html + "</tbody></table></section>\n";
+}
+
 std::string RepresentationLinks(const mappers::web::EntryLinks& l) {
     return "<nav class=\"representations\" aria-label=\"Other views\"><ul>"
            "<li><a id=\"raw-xml\" href=\"" +
@@ -392,6 +411,7 @@ std::string RenderEntryPage(const Frame& f, const EntryPageModel& m) {
     body += SignatureSection(v.signature);
     body += FieldsSection(v);
     body += ChecksumsAndLocations(v);
+    if (m.available_at) body += AvailableAtSection(*m.available_at);
     body +=
         "<section aria-labelledby=\"history-h\"><h2 id=\"history-h\">History of "
         "endorsements</h2>\n";

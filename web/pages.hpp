@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mappers/web_view.hpp"
+#include "registry/provider_holdings.hpp"
 
 namespace mkt::web {
 
@@ -41,6 +42,9 @@ struct EntryPageModel {
     mappers::web::EntryView entry;
     std::vector<mappers::web::EntryRow> history;  // every endorsement of the image, newest first
     uint64_t history_total = 0;
+    /// The providers holding the image in their Glance; nullopt when no provider's
+    /// store is read (occi.provider.<name>.glance), and the section is left out.
+    std::optional<std::vector<ProviderHolding>> available_at = std::nullopt;
 };
 
 struct EndorserPageModel {

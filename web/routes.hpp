@@ -12,6 +12,7 @@
 #include <string>
 
 #include "http/router.hpp"
+#include "registry/provider_holdings.hpp"
 #include "registry/registry.hpp"
 
 namespace mkt::web {
@@ -19,6 +20,8 @@ namespace mkt::web {
 struct WebContext {
     Registry& registry;
     std::string trust_mode;  // "strict" / "compat": compat pages show a warning
+    /// What providers hold in their Glance (occi.provider.<name>.glance); null: none read.
+    const ProviderHoldings* holdings = nullptr;
 };
 
 /// Registers every web route. `context` must outlive the router.

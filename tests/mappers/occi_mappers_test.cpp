@@ -28,7 +28,8 @@ constexpr const char* kProvider = "https://occi.example-site.eu:11443";
 Entry ProductionEntry() { return testing::ProductionFixtureEntry(); }
 
 // The production entry, and a newer endorsement of the same image by another
-// endorser whose locations are in a provider's image store.
+// endorser whose locations are in a provider's image store, which holds the image
+// in its Glance (what server/glance_poller.hpp reads).
 OcciImage Image() {
     Entry first = ProductionEntry();
     Entry second = first;
@@ -38,7 +39,9 @@ OcciImage Image() {
     second.metadata.locations = {std::string(kProvider) + "/storage/6f1c2f3a",
                                  "pdisk:occi.example-site.eu:8445:0b3c-77aa",
                                  first.metadata.locations.front()};
-    return OcciImage{{second, first}};
+    return OcciImage{
+        {second, first},
+        {{"example-site", kProvider, "6c1f0b52-2d4b-4f0e-9a57-0f8f4c2d9e11", "active"}}};
 }
 
 const Context& Ctx() {
@@ -100,7 +103,8 @@ TEST(OcciMappersTest, TextRenderingsParseBackWithTheOcciParser) {
     const auto model = FixedModel(Ctx());
     auto message = mkt::occi::ParseBody(Lines(ResourceFields(r, model[4])));
     ASSERT_TRUE(message.ok()) << message.status().ToString();
-    EXPECT_EQ(message->links.size(), 3u);
+    ASSERT_EQ(message->links.size(), 4u);  // three locations, one provider holding
+    EXPECT_EQ(message->links[3].target, kProvider);
     for (const auto& a : message->attributes) {
         if (a.name == "occi.core.title") {
             EXPECT_EQ(a.value.text, "Ubuntu 14.04 \"Trusty\" at example-site");

@@ -299,8 +299,8 @@ TEST_F(OcciApiTest, ContentTypeListsReachTheHandlerAndUseTheFirstType) {
     const std::string body = raw.substr(raw.find("\r\n\r\n") + 4);
     ASSERT_EQ(Categories(body).size(), 1u) << body;
     EXPECT_EQ(Categories(body)[0].term, "compute");
-    auto refused = Send("POST", "-/", {{"Content-Type", "text/plain, text/occi"}},
-                        "Category: broken\n");
+    auto refused =
+        Send("POST", "-/", {{"Content-Type", "text/plain, text/occi"}}, "Category: broken\n");
     EXPECT_EQ(refused.status, 400) << refused.body;  // parsed as text/plain, not a 415
 }
 
@@ -568,7 +568,8 @@ TEST_F(OcciApiTest, JsonQueryInterfaceHasTheFieldsTheSchemaRequires) {
     for (const auto& a : model["actions"]) {
         EXPECT_FALSE(a.contains("location")) << a.dump();
     }
-    EXPECT_EQ(model["mixins"].size(), 4u + 2u);  // os_tpl, resource_tpl, ipnetwork, image_location
+    // os_tpl, resource_tpl, ipnetwork, image_location, provider_image + the 2 images
+    EXPECT_EQ(model["mixins"].size(), 5u + 2u);
 }
 
 }  // namespace
