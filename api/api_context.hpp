@@ -25,6 +25,11 @@ struct ApiContext {
     /// occi.provider.<name>.glance is configured (the JSON entry then has no
     /// "available_at").
     const ProviderHoldings* holdings = nullptr;
+    /// Largest page of GET /changes (changes.max_limit).
+    size_t changes_max_limit = 1000;
+    /// Per-peer federation state as a JSON object for /health ("peers"); null
+    /// when no federation.peer.<name> is configured.
+    std::function<std::string()> federation_health = nullptr;
 };
 
 }  // namespace mkt::api

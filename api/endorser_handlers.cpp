@@ -90,12 +90,13 @@ Result<Response> GetHealth(const ApiContext& ctx, Request&) {
     Result<StoreStats> result = ctx.registry.Stats();
     if (!result.ok()) return Status::Unavailable("store unavailable: " + result.status().message());
     const StoreStats& stats = *result;
-    const std::string body = "{\"status\":\"ok\",\"trust_mode\":\"" + ctx.trust_mode +
-                             "\",\"store\":\"" + ctx.store_type +
-                             "\",\"entries\":" + std::to_string(stats.entries) +
-                             ",\"last_seq\":" + std::to_string(stats.last_seq) +
-                             ",\"applied_seq\":" + AppliedSeqJson(ctx, stats.last_seq) +
-                             ",\"time\":\"" + ctx.registry.clock().Now().ToString() + "\"}\n";
+    const std::string body =
+        "{\"status\":\"ok\",\"trust_mode\":\"" + ctx.trust_mode + "\",\"store\":\"" +
+        ctx.store_type + "\",\"entries\":" + std::to_string(stats.entries) +
+        ",\"last_seq\":" + std::to_string(stats.last_seq) +
+        ",\"applied_seq\":" + AppliedSeqJson(ctx, stats.last_seq) +
+        (ctx.federation_health ? ",\"peers\":" + ctx.federation_health() : "") + ",\"time\":\"" +
+        ctx.registry.clock().Now().ToString() + "\"}\n";
     Response r = Response::Make(200, "application/json", body);
     r.headers.Set("Cache-Control", "no-store");
     return r;

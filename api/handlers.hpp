@@ -18,6 +18,8 @@ Result<http::Response> GetTaggedEntry(const ApiContext& ctx, http::Request& req)
 Result<http::Response> ListEndorsers(const ApiContext& ctx, http::Request& req);
 Result<http::Response> GetEndorserHistory(const ApiContext& ctx, http::Request& req);
 Result<http::Response> ListEndorserTags(const ApiContext& ctx, http::Request& req);
+/// GET /changes?after=SEQ&limit=N (JSON by default, XML by Accept).
+Result<http::Response> ListChanges(const ApiContext& ctx, http::Request& req);
 Result<http::Response> GetHealth(const ApiContext& ctx, http::Request& req);
 
 /// URL of the next page of the listing `req` asked for; empty without a cursor.

@@ -45,6 +45,7 @@ void RegisterNativeApi(http::Router& router, const ApiContext& ctx) {
     router.Add(Method::kGet, "/metadata/{identifier}/{email}/{created}", bind(&GetEntry), {},
                entry);
     router.Add(Method::kGet, "/tag/{email}/{tag}", bind(&GetTaggedEntry));
+    router.Add(Method::kGet, "/changes", bind(&ListChanges));
     router.Add(Method::kGet, "/endorsers", bind(&ListEndorsers), {}, listing);
     router.Add(Method::kGet, "/endorsers/{email}", bind(&GetEndorserHistory), {}, listing);
     router.Add(Method::kGet, "/endorsers/{email}/tags", bind(&ListEndorserTags));

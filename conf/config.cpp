@@ -1,5 +1,6 @@
 #include "conf/config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <fstream>
@@ -137,6 +138,10 @@ const std::vector<Key>& Keys() {
         MKT_BOOL_KEY("metrics.enabled", metrics.enabled),
         MKT_STRING_KEY("metrics.path", metrics.path),
         MKT_STRING_KEY("metrics.listen", metrics.listen),
+        MKT_INT_KEY("changes.max_limit", changes_max_limit, 1, 100000),
+        MKT_INT_KEY("federation.interval_seconds", federation_interval_seconds, 1, 86400),
+        MKT_INT_KEY("federation.page_size", federation_page_size, 1, 100000),
+        MKT_STRING_KEY("federation.state_dir", federation_state_dir),
     };
     return keys;
 }
@@ -160,6 +165,18 @@ constexpr NamedKey kNamedKeys[] = {
     {"occi.provider.", &Config::occi_provider_glance, ".glance"},
     {"occi.provider.", &Config::occi_providers},
     {"policy.", &Config::site_policies},
+    {"federation.peer.", &Config::federation_peer_ca_files, ".ca_file"},
+    {"federation.peer.", &Config::federation_peers},
+    {"imagelist.", &Config::imagelist_title, ".title"},
+    {"imagelist.", &Config::imagelist_description, ".description"},
+    {"imagelist.", &Config::imagelist_uuid, ".uuid"},
+    {"imagelist.", &Config::imagelist_homepage, ".homepage"},
+    {"imagelist.", &Config::imagelist_endorsers, ".endorsers"},
+    {"imagelist.", &Config::imagelist_os, ".os"},
+    {"imagelist.", &Config::imagelist_identifiers, ".identifiers"},
+    {"imagelist.", &Config::imagelist_cert_file, ".cert_file"},
+    {"imagelist.", &Config::imagelist_key_file, ".key_file"},
+    {"imagelist.", &Config::imagelist_lifetime_days, ".lifetime_days"},
 };
 
 bool IsValidName(std::string_view name) {
@@ -303,7 +320,126 @@ Status ValidateMetrics(const MetricsConfig& m) {
     return Status::Ok();
 }
 
+Status ValidateFederation(const Config& c) {
+    for (const auto& [name, url] : c.federation_peers) {
+        if (!url.starts_with("http://") && !url.starts_with("https://")) {
+            return Status::InvalidArgument("federation.peer." + name + ": '" + url +
+                                           "' must start with http:// or https://");
+        }
+    }
+    for (const auto& [name, file] : c.federation_peer_ca_files) {
+        if (!c.federation_peers.contains(name)) {
+            return Status::InvalidArgument("federation.peer." + name +
+                                           ".ca_file is set but federation.peer." + name +
+                                           " (the peer's URL) is not");
+        }
+    }
+    if (!c.federation_peers.empty() && c.registry.read_only) {
+        return Status::InvalidArgument(
+            "federation.peer.* is set but upload.read_only = true: a read-only instance "
+            "cannot store what it pulls (let one writable replica pull)");
+    }
+    if (!c.federation_peers.empty() && c.federation_state_dir.empty()) {
+        return Status::InvalidArgument("federation.state_dir must be set when peers are");
+    }
+    return Status::Ok();
+}
+
+std::vector<std::string> CommaList(const std::string& value) {
+    std::vector<std::string> items;
+    size_t start = 0;
+    while (start <= value.size()) {
+        size_t comma = value.find(',', start);
+        if (comma == std::string::npos) comma = value.size();
+        const std::string_view item =
+            text::TrimBlanks(std::string_view(value).substr(start, comma - start));
+        if (!item.empty()) items.emplace_back(item);
+        start = comma + 1;
+    }
+    return items;
+}
+
+bool LooksLikeUuid(std::string_view uuid) {
+    if (uuid.size() != 36) return false;
+    for (size_t i = 0; i < uuid.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? uuid[i] != '-' : text::HexValue(uuid[i]) < 0) return false;
+    }
+    return true;
+}
+
+std::string Attribute(const NamedValues& values, const std::string& name) {
+    auto it = values.find(name);
+    return it == values.end() ? std::string() : it->second;
+}
+
+/// Every list named by any imagelist.<name>.* key.
+std::vector<std::string> ImageListNames(const Config& c) {
+    std::vector<std::string> names;
+    for (const NamedKey& named : kNamedKeys) {
+        if (named.prefix != "imagelist.") continue;
+        for (const auto& [name, value] : c.*named.field) {
+            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+        }
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+Status ValidateImageLists(const Config& c) {
+    for (const std::string& name : ImageListNames(c)) {
+        const std::string key = "imagelist." + name + ".";
+        for (const auto& [field, suffix] : {std::pair{&Config::imagelist_title, "title"},
+                                            {&Config::imagelist_uuid, "uuid"},
+                                            {&Config::imagelist_cert_file, "cert_file"},
+                                            {&Config::imagelist_key_file, "key_file"}}) {
+            if (Attribute(c.*field, name).empty()) {
+                return Status::InvalidArgument(key + suffix + " must be set (image list '" + name +
+                                               "' has other imagelist." + name + ".* keys)");
+            }
+        }
+        if (!LooksLikeUuid(Attribute(c.imagelist_uuid, name))) {
+            return Status::InvalidArgument(key + "uuid: '" + Attribute(c.imagelist_uuid, name) +
+                                           "' is not a UUID (8-4-4-4-12 hexadecimal digits)");
+        }
+        const std::string lifetime = Attribute(c.imagelist_lifetime_days, name);
+        if (!lifetime.empty()) {
+            int days = 0;
+            MKT_RETURN_IF_ERROR(ParseInt(key + "lifetime_days", lifetime, 1, 3650, days));
+        }
+        const std::string homepage = Attribute(c.imagelist_homepage, name);
+        if (!homepage.empty() && !homepage.starts_with("http://") &&
+            !homepage.starts_with("https://")) {
+            return Status::InvalidArgument(key + "homepage: '" + homepage +
+                                           "' must start with http:// or https://");
+        }
+    }
+    return Status::Ok();
+}
+
 }  // namespace
+
+std::vector<ImageListConfig> ImageListsOf(const Config& c) {
+    std::vector<ImageListConfig> lists;
+    for (const std::string& name : ImageListNames(c)) {
+        ImageListConfig list;
+        list.name = name;
+        list.title = Attribute(c.imagelist_title, name);
+        list.description = Attribute(c.imagelist_description, name);
+        list.uuid = text::AsciiLower(Attribute(c.imagelist_uuid, name));
+        list.homepage = Attribute(c.imagelist_homepage, name);
+        list.endorsers = CommaList(Attribute(c.imagelist_endorsers, name));
+        list.os = CommaList(Attribute(c.imagelist_os, name));
+        list.identifiers = CommaList(Attribute(c.imagelist_identifiers, name));
+        list.cert_file = Attribute(c.imagelist_cert_file, name);
+        list.key_file = Attribute(c.imagelist_key_file, name);
+        const std::string lifetime = Attribute(c.imagelist_lifetime_days, name);
+        if (!lifetime.empty())
+            (void)ParseInt("lifetime_days", lifetime, 1, 3650, list.lifetime_days);
+        lists.push_back(std::move(list));
+    }
+    return lists;
+}
 
 Status Validate(const Config& c) {
     if (c.store.type == "sqlite" && c.store.sqlite_path.empty()) {
@@ -342,6 +478,8 @@ Status Validate(const Config& c) {
         }
     }
     MKT_RETURN_IF_ERROR(ValidateMetrics(c.metrics));
+    MKT_RETURN_IF_ERROR(ValidateFederation(c));
+    MKT_RETURN_IF_ERROR(ValidateImageLists(c));
     if (c.limits.max_bytes > c.http.max_body_bytes) {
         return Status::InvalidArgument("metadata.max_bytes (" + std::to_string(c.limits.max_bytes) +
                                        ") must not exceed http.max_body_bytes (" +
@@ -406,7 +544,7 @@ std::string DumpCommented(const Config& config) {
     }
     out += "\n# Named entries (none by default), one line each:\n";
     for (const NamedKey& named : kNamedKeys) {
-        out += "# " + std::string(named.prefix) + "<name> = ...\n";
+        out += "# " + std::string(named.prefix) + "<name>" + std::string(named.suffix) + " = ...\n";
         for (const auto& [name, value] : config.*named.field)
             out +=
                 std::string(named.prefix) + name + std::string(named.suffix) + " = " + value + "\n";

@@ -75,7 +75,34 @@ struct Config {
     NamedValues occi_provider_glance;
     int occi_glance_poll_seconds = 60;
     NamedValues site_policies;  // name -> policy file path
+
+    /// Largest page GET /changes serves (a larger `limit` is a 400).
+    size_t changes_max_limit = 1000;
+    /// Federation (docs/federation.md): `federation.peer.<name> = URL` peers whose
+    /// change feed this instance pulls, `federation.peer.<name>.ca_file` an extra
+    /// CA bundle for that peer's TLS certificate.
+    NamedValues federation_peers;
+    NamedValues federation_peer_ca_files;
+    int federation_interval_seconds = 60;                 // between pulls of a caught-up peer
+    size_t federation_page_size = 500;                    // changes asked for per request
+    std::string federation_state_dir = "var/federation";  // one cursor file per peer
+
+    /// HEPiX image lists (docs/federation.md), `imagelist.<name>.<attribute>`;
+    /// one map per attribute, keyed by list name (ImageListsOf gathers them).
+    NamedValues imagelist_title, imagelist_description, imagelist_uuid, imagelist_homepage,
+        imagelist_endorsers, imagelist_os, imagelist_identifiers, imagelist_cert_file,
+        imagelist_key_file, imagelist_lifetime_days;
 };
+
+/// One image list's configuration, gathered from the imagelist.<name>.* keys.
+struct ImageListConfig {
+    std::string name, title, description, uuid, homepage;
+    std::vector<std::string> endorsers, os, identifiers;  // empty: no restriction
+    std::string cert_file, key_file;
+    int lifetime_days = 7;
+};
+/// Every configured image list, by name (Validate has checked them).
+std::vector<ImageListConfig> ImageListsOf(const Config& config);
 
 /// Applies `key = value` to `config`. Errors: kInvalidArgument naming the key
 /// ("unknown configuration key 'x'", "http.port: '70000' is not in 0..65535").

@@ -39,4 +39,14 @@ std::string HexLower(std::string_view bytes);
 /// the string escapes that N-Triples and OCCI quoted strings share.
 void AppendBackslashEscaped(std::string& out, std::string_view text);
 
+/// Is `bytes` well-formed UTF-8 (no overlong forms, surrogates or values above
+/// U+10FFFF)? JSON text can carry a string byte for byte only then.
+bool IsValidUtf8(std::string_view bytes);
+
+/// Standard base64 (RFC 4648 section 4) with padding, no line breaks.
+std::string Base64Encode(std::string_view bytes);
+/// The bytes of standard base64 text (padding required, no whitespace);
+/// false for anything else.
+bool Base64Decode(std::string_view text, std::string& out);
+
 }  // namespace mkt::text

@@ -1,6 +1,7 @@
 #include "server/app.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -8,6 +9,7 @@
 #include "api/policy_handlers.hpp"
 #include "api/routes.hpp"
 #include "cimi/routes.hpp"
+#include "client/feed_client.hpp"
 #include "http/dispatcher.hpp"
 #include "http/request_metrics.hpp"
 #include "http/server.hpp"
@@ -22,6 +24,7 @@
 #include "registry/xmlsec/trust_store.hpp"
 #include "registry/xmlsec/xmldsig_verifier.hpp"
 #include "server/app_metrics.hpp"
+#include "server/federation_puller.hpp"
 #include "server/glance_poller.hpp"
 #include "server/store_factory.hpp"
 #include "sparql/routes.hpp"
@@ -50,6 +53,8 @@ struct App::Parts {
     std::unique_ptr<redland::GraphFollower> follower;
     std::unique_ptr<redland::SparqlEngine> sparql;
     std::unique_ptr<Registry> registry;
+    // federation.peer.<name>: pulls each peer's feed into `registry`.
+    std::unique_ptr<FederationPuller> federation;
     std::unique_ptr<api::ApiContext> api;
     std::unique_ptr<web::WebContext> web;  // the browser UI
     std::unique_ptr<cimi::CimiContext> cimi;
@@ -105,6 +110,22 @@ Status BuildMetrics(App::Parts& p) {
     return Status::Ok();
 }
 
+Status BuildFederation(App::Parts& p) {
+    if (p.config.federation_peers.empty()) return Status::Ok();
+    std::vector<PeerConfig> peers;
+    for (const auto& [name, url] : p.config.federation_peers) {
+        auto ca = p.config.federation_peer_ca_files.find(name);
+        peers.push_back(
+            {name, url, ca == p.config.federation_peer_ca_files.end() ? "" : ca->second});
+    }
+    MKT_ASSIGN_OR_RETURN(
+        p.federation,
+        FederationPuller::Create(std::move(peers), p.config.federation_state_dir,
+                                 std::chrono::seconds(p.config.federation_interval_seconds),
+                                 p.config.federation_page_size, *p.registry));
+    return Status::Ok();
+}
+
 Status BuildHttp(App::Parts& p) {
     if (!p.access_log.Open(p.config.http.access_log)) {
         return Status::InvalidArgument("cannot open access log " + p.config.http.access_log);
@@ -121,6 +142,8 @@ Status BuildHttp(App::Parts& p) {
             return std::min(p.follower->applied_seq(), database_last_seq);
         },
         holdings});
+    p.api->changes_max_limit = p.config.changes_max_limit;
+    if (p.federation) p.api->federation_health = [&p] { return p.federation->HealthJson(); };
     if (!p.config.occi_provider_glance.empty()) {
         p.glance_poller = std::make_unique<GlancePoller>(
             p.config.occi_provider_glance, p.config.occi_providers,
@@ -192,6 +215,7 @@ Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock
                                                   config.sparql.max_concurrent}));
     p->registry = std::make_unique<Registry>(config.registry, *p->parser, *p->rdf, *p->verifier,
                                              *p->feeding, clock);
+    MKT_RETURN_IF_ERROR(BuildFederation(*p));
     MKT_RETURN_IF_ERROR(BuildHttp(*p));
     return std::unique_ptr<App>(new App(std::move(p)));
 }
@@ -207,6 +231,7 @@ Status App::Start() {
     parts_->graph->Start(*parts_->database);  // in the background; /query answers 503 until ready
     MKT_RETURN_IF_ERROR(parts_->http->Start());
     if (parts_->glance_poller) parts_->glance_poller->Start();
+    if (parts_->federation) parts_->federation->Start();
     if (parts_->metrics_http) {
         MKT_RETURN_IF_ERROR(parts_->metrics_http->Start().WithPrefix("metrics.listen: "));
     }
@@ -214,6 +239,7 @@ Status App::Start() {
 }
 
 void App::Stop() {
+    if (parts_ && parts_->federation) parts_->federation->Stop();
     if (parts_ && parts_->glance_poller) parts_->glance_poller->Stop();
     if (parts_ && parts_->metrics_http) parts_->metrics_http->Stop();
     if (parts_ && parts_->http) parts_->http->Stop();
@@ -290,6 +316,30 @@ App::ReloadReport App::Reload(const conf::Config& fresh) {
             static_cast<double>(p.clock->Now().unix_seconds()));
     }
     return report;
+}
+
+Result<App::SyncReport> App::SyncFrom(const std::string& peer_url, const std::string& ca_file) {
+    Parts& p = *parts_;
+    // Straight into the database: no entry cache to fill and no SPARQL graph to
+    // feed in a process that exits afterwards.
+    Registry registry(p.config.registry, *p.parser, *p.rdf, *p.verifier, *p.database, *p.clock);
+    client::ClientOptions options;
+    options.ca_file = ca_file;
+    client::HttpFeedSource source(peer_url, options);
+    federation::MemoryCursor cursor;
+    federation::PeerSyncOptions sync_options{p.config.federation_page_size};
+    sync_options.on_page = [](const federation::PeerState& s) {
+        std::fprintf(stderr, "sync-from: at seq %lld of %lld: %s\n",
+                     static_cast<long long>(s.cursor),
+                     static_cast<long long>(s.peer_last_seq.value_or(0)),
+                     federation::SummaryLine(s.totals).c_str());
+    };
+    federation::PeerSync sync(
+        "sync-from", registry, source, cursor, sync_options,
+        [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+    MKT_RETURN_IF_ERROR(sync.PullUntilCaughtUp());
+    const federation::PeerState state = sync.Snapshot();
+    return SyncReport{state.totals, state.cursor, state.peer_last_seq.value_or(0)};
 }
 
 Registry& App::registry() { return *parts_->registry; }

@@ -11,6 +11,7 @@
 
 #include "conf/config.hpp"
 #include "registry/clock.hpp"
+#include "registry/federation/peer_sync.hpp"
 #include "registry/redland/world.hpp"
 #include "registry/registry.hpp"
 
@@ -46,6 +47,16 @@ class App {
     /// differ from the running configuration otherwise are named as needing a
     /// restart. Thread-safe against serving; one reload at a time.
     ReloadReport Reload(const conf::Config& fresh);
+    /// --sync-from: pulls the whole change feed of the peer at `peer_url` into
+    /// this configuration's store through a Registry like the server's (same
+    /// trust and rules, SubmitOrigin::kReplication), without serving. Progress
+    /// and refusals go to stderr, the summary is returned. Errors: the first
+    /// failure that stopped the pull (peer unreachable, garbage page, store).
+    struct SyncReport {
+        federation::PeerTotals totals;
+        int64_t cursor = 0, peer_last_seq = 0;
+    };
+    Result<SyncReport> SyncFrom(const std::string& peer_url, const std::string& ca_file);
     Registry& registry();
     /// One line for the start-up message: store, trust mode, base URL.
     std::string Describe() const;

@@ -3,6 +3,7 @@
 //   marketplace-server [--config FILE] [--set key=value]... [--port-file FILE]
 //                      [--print-config [--commented]] [--check-config]
 //   marketplace-server --copy-store FROM_CONFIG [--config FILE] [--set key=value]...
+//   marketplace-server --sync-from URL [--sync-ca-file FILE] [--config FILE] [--set key=value]...
 //
 // Configuration: defaults <- FILE <- MARKETPLACE_* environment <- --set
 // (docs/configuration.md). SIGTERM or SIGINT stops it gracefully; SIGHUP
@@ -33,6 +34,8 @@ struct Args {
     bool commented = false;  // --print-config as an editable file (defaults commented out)
     bool check_config = false;
     std::optional<std::string> copy_from;  // --copy-store FROM_CONFIG
+    std::optional<std::string> sync_from;  // --sync-from URL
+    std::string sync_ca_file;              // --sync-ca-file FILE
 };
 
 constexpr const char* kUsage =
@@ -49,7 +52,13 @@ constexpr const char* kUsage =
     "  --copy-store FROM_CONFIG\n"
     "                    copy every entry of the store named by FROM_CONFIG (a configuration\n"
     "                    file) into this configuration's store, in seq order, byte for byte;\n"
-    "                    resumable: run it again after an interruption; then exit\n";
+    "                    resumable: run it again after an interruption; then exit\n"
+    "  --sync-from URL   pull the whole change feed of the Marketplace at URL into this\n"
+    "                    configuration's store (every entry re-verified against this\n"
+    "                    configuration's trust), print a summary and exit: 0 all stored or\n"
+    "                    already present, 1 some refused, 3 the feed could not be read to\n"
+    "                    its end (run it again: it resumes by skipping what is present)\n"
+    "  --sync-ca-file FILE  with --sync-from: extra CA bundle for the peer's TLS certificate\n";
 
 // Returns nullopt after printing usage (exit 2) or help (exit 0 via `exit_code`).
 std::optional<Args> ParseArgs(int argc, char** argv, int& exit_code) {
@@ -77,6 +86,10 @@ std::optional<Args> ParseArgs(int argc, char** argv, int& exit_code) {
             args.commented = true;
         } else if (a == "--copy-store" && (v = value())) {
             args.copy_from = *v;
+        } else if (a == "--sync-from" && (v = value())) {
+            args.sync_from = *v;
+        } else if (a == "--sync-ca-file" && (v = value())) {
+            args.sync_ca_file = *v;
         } else if (a == "--check-config") {
             args.check_config = true;
         } else {
@@ -192,6 +205,24 @@ int CopyStore(const std::string& from_file, const mkt::conf::Config& to_config) 
     return 0;
 }
 
+// --sync-from: exit 0 when every change was stored or already present, 1 when
+// some were refused, 3 when the feed could not be read to its end.
+int SyncFrom(mkt::server::App& app, const std::string& url, const std::string& ca_file) {
+    std::printf("sync-from: %s -> %s\n", url.c_str(), app.Describe().c_str());
+    std::fflush(stdout);
+    auto report = app.SyncFrom(url, ca_file);
+    if (!report.ok()) {
+        std::fprintf(stderr, "marketplace-server: --sync-from: %s\n",
+                     report.status().message().c_str());
+        return 3;
+    }
+    std::printf("sync-from: done: %s; read up to seq %lld of %lld\n",
+                mkt::federation::SummaryLine(report->totals).c_str(),
+                static_cast<long long>(report->cursor),
+                static_cast<long long>(report->peer_last_seq));
+    return report->totals.refused == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -242,6 +273,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "marketplace-server: %s\n", app.status().message().c_str());
         return 1;
     }
+    if (args->sync_from) return SyncFrom(**app, *args->sync_from, args->sync_ca_file);
     if (args->check_config) {
         std::printf("configuration OK; %s\n", (*app)->Describe().c_str());
         return 0;
