@@ -6,6 +6,7 @@
 #include <mutex>
 #include <set>
 
+#include "api/imagelist_handlers.hpp"
 #include "api/policy_handlers.hpp"
 #include "api/routes.hpp"
 #include "cimi/routes.hpp"
@@ -58,7 +59,8 @@ struct App::Parts {
     std::unique_ptr<api::ApiContext> api;
     std::unique_ptr<web::WebContext> web;  // the browser UI
     std::unique_ptr<cimi::CimiContext> cimi;
-    std::unique_ptr<api::PolicyContext> policies;  // GET /policy/{name}/{id}
+    std::unique_ptr<api::PolicyContext> policies;       // GET /policy/{name}/{id}
+    std::unique_ptr<api::ImageListContext> imagelists;  // GET /imagelists/{name}
     std::unique_ptr<occi::OcciContext> occi;
     // /metrics (null when metrics.enabled = false); the figures' sources above.
     std::unique_ptr<metrics::MetricsRegistry> metrics;
@@ -161,6 +163,9 @@ Status BuildHttp(App::Parts& p) {
     p.policies = std::unique_ptr<api::PolicyContext>(
         new api::PolicyContext{*p.registry, std::move(site_policies)});
     api::RegisterPolicyRoutes(p.router, *p.policies);
+    MKT_ASSIGN_OR_RETURN(p.imagelists,
+                         api::LoadImageLists(*p.registry, conf::ImageListsOf(p.config)));
+    api::RegisterImageListRoutes(p.router, *p.imagelists);
     p.occi = std::make_unique<occi::OcciContext>(
         occi::OcciContext{*p.registry, p.config.occi_providers, holdings});
     occi::RegisterOcciApi(p.router, *p.occi);

@@ -4,6 +4,7 @@
 // and a peer that answers garbage.
 #include <algorithm>
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -302,6 +303,104 @@ TEST_F(FederationTest, APeerAnsweringGarbageIsRetriedAndReportedWithoutStoppingT
     client::HttpClient http;
     EXPECT_EQ(testing::Upload(http, b, Documents("alive-", 1)[0])->status, 201);
     EXPECT_EQ(Entries(b), 1);
+}
+
+TEST_F(FederationTest, ImageListsAreSignedHepixListsOfTheSelectedValidImages) {
+    const auto pki = testing::TestPki();
+    // carol is issued by the intermediate CA: the certificate file carries it,
+    // so the signature carries the chain a subscriber with the root alone needs.
+    const auto chain_file = dir_ / "carol-chain.pem";
+    std::ofstream(chain_file) << testing::ReadFile(pki / "carol.pem")
+                              << testing::ReadFile(pki / "intermediate.pem");
+    auto settings = Settings("a", {});
+    for (const std::string& s : std::vector<std::string>{
+             "imagelist.egi.title=EGI test list", "imagelist.egi.description=Images for EGI sites",
+             "imagelist.egi.uuid=6C1F0B52-8A9E-4F3C-9D2A-0123456789AB",
+             "imagelist.egi.endorsers=alice@example.org, erin@example.org",
+             "imagelist.egi.os=ubuntu", "imagelist.egi.lifetime_days=3",
+             "imagelist.egi.cert_file=" + chain_file.string(),
+             "imagelist.egi.key_file=" + (pki / "carol.key").string()})
+        settings.push_back(s);
+    ServerProcess a(WorkDir("a"), settings);
+    const Timestamp now = SystemClock().Now();
+    client::HttpClient http;
+    auto upload = [&](const std::string& who, testing::DocumentSpec spec, int64_t age = 60) {
+        ASSERT_EQ(testing::Upload(http, a, testing::SignedDocument(who, spec, now - age))->status,
+                  201);
+    };
+    upload("alice", {.image = "listed-1", .title = "Ubuntu listed"});
+    upload("erin", {.image = "listed-2"});
+    upload("alice", {.image = "gone", .deprecated = "superseded"});
+    upload("alice", {.image = "old", .valid = now - 10});
+    upload("alice", {.image = "centos", .os = "centos"});
+    upload("carol", {.image = "carol-only"});  // endorser not selected
+
+    auto first = http.Get(a.url("imagelists/egi"));
+    ASSERT_EQ(first->status, 200) << first->body;
+    const auto signed_list = dir_ / "egi.list", content = dir_ / "egi.json";
+    { std::ofstream(signed_list, std::ios::binary) << first->body; }
+    const std::string verify = "openssl smime -verify -CAfile " + (pki / "ca.pem").string() +
+                               " -in " + signed_list.string() + " -out " + content.string() +
+                               " 2>/dev/null";
+    ASSERT_EQ(std::system(verify.c_str()), 0) << first->body;
+    const json list = json::parse(testing::ReadFile(content))["hv:imagelist"];
+    EXPECT_EQ(list["dc:identifier"], "6c1f0b52-8a9e-4f3c-9d2a-0123456789ab");
+    EXPECT_EQ(list["dc:title"], "EGI test list");
+    for (const char* field : {"dc:date:created", "dc:date:expires", "hv:version", "hv:uri"})
+        EXPECT_TRUE(list[field].is_string() && !list[field].get<std::string>().empty()) << field;
+    EXPECT_EQ(Timestamp::Parse(list["dc:date:expires"].get<std::string>())->unix_seconds() -
+                  Timestamp::Parse(list["dc:date:created"].get<std::string>())->unix_seconds(),
+              3 * 86400);
+    const json x509 = list["hv:endorser"]["hv:x509"];
+    EXPECT_NE(x509["hv:dn"].get<std::string>().find("/CN="), std::string::npos);
+    EXPECT_NE(x509["hv:ca"].get<std::string>().find("/CN="), std::string::npos);
+    EXPECT_TRUE(x509["hv:email"].is_string());
+    ASSERT_EQ(list["hv:images"].size(), 2u) << list.dump(2);
+    std::set<std::string> identifiers;
+    for (const json& item : list["hv:images"]) {
+        const json image = item["hv:image"];
+        for (const char* field :
+             {"dc:identifier", "dc:title", "dc:description", "hv:uri", "sl:checksum:sha512",
+              "hv:version", "sl:arch", "sl:os", "sl:osversion", "ad:mpuri"})
+            EXPECT_TRUE(image[field].is_string() && !image[field].get<std::string>().empty())
+                << field << " " << image.dump();
+        EXPECT_TRUE(image["hv:size"].is_number_unsigned());
+        EXPECT_EQ(image["sl:checksum:sha512"].get<std::string>().size(), 128u);
+        EXPECT_EQ(image["sl:os"], "ubuntu");
+        EXPECT_EQ(http.Get(image["ad:mpuri"].get<std::string>(), "application/rdf+xml")->status,
+                  200);
+        identifiers.insert(image["sl:identifier"].get<std::string>());
+    }
+    EXPECT_EQ(identifiers, (std::set<std::string>{testing::IdentifierOf("listed-1"),
+                                                  testing::IdentifierOf("listed-2")}));
+
+    // One changed byte of the body: the verification fails.
+    std::string tampered = first->body;
+    tampered[tampered.find("EGI test list")] = 'X';
+    { std::ofstream(signed_list, std::ios::binary) << tampered; }
+    EXPECT_NE(std::system(verify.c_str()), 0);
+
+    // Unchanged selection: the same bytes, 304 for the ETag; a new selected
+    // entry: a new list with a greater hv:version.
+    auto again = http.Get(a.url("imagelists/egi"));
+    EXPECT_EQ(again->body, first->body);
+    const std::string etag = first->Header("ETag");
+    ASSERT_FALSE(etag.empty());
+    client::HttpRequest conditional{"GET", a.url("imagelists/egi"), {{"If-None-Match", etag}}, ""};
+    EXPECT_EQ(http.Send(conditional)->status, 304);
+    upload("erin", {.image = "listed-3"});
+    auto rebuilt = http.Send(conditional);
+    EXPECT_EQ(rebuilt->status, 200);
+    EXPECT_NE(rebuilt->Header("ETag"), etag);
+    EXPECT_NE(rebuilt->body.find(testing::IdentifierOf("listed-3")), std::string::npos);
+    EXPECT_EQ(first->body.find("\"hv:version\": \"7\""), std::string::npos);
+    EXPECT_NE(rebuilt->body.find("\"hv:version\": \"7\""), std::string::npos);
+
+    auto index = json::parse(http.Get(a.url("imagelists/"))->body);
+    EXPECT_EQ(index["imagelists"][0]["name"], "egi");
+    auto missing = http.Get(a.url("imagelists/nope"));
+    EXPECT_EQ(missing->status, 404);
+    EXPECT_NE(missing->body.find("no image list named 'nope' (known: egi)"), std::string::npos);
 }
 
 }  // namespace
