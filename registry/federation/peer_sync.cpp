@@ -1,5 +1,7 @@
 #include "registry/federation/peer_sync.hpp"
 
+#include <future>
+
 namespace mkt::federation {
 namespace {
 
@@ -52,9 +54,17 @@ Status PeerSync::Pull(const std::atomic<bool>* stop) {
         Record([&](PeerState& s) { s.cursor = saved; });
         cursor_loaded_ = true;
     }
-    while (!stop || !stop->load()) {
-        const int64_t cursor = Snapshot().cursor;
-        MKT_ASSIGN_OR_RETURN(FeedPage page, source_.Fetch(cursor, options_.page_size));
+    // The next page is fetched while this one is submitted (the peer and the
+    // network work while this instance verifies); one fetch at a time, so the
+    // source is never used by two threads at once.
+    auto fetch = [this](int64_t after) {
+        return std::async(std::launch::async,
+                          [this, after] { return source_.Fetch(after, options_.page_size); });
+    };
+    Result<FeedPage> current = source_.Fetch(Snapshot().cursor, options_.page_size);
+    while (true) {
+        MKT_RETURN_IF_ERROR(current.status());
+        FeedPage page = std::move(current).value();
         Record([&](PeerState& s) { s.peer_last_seq = page.last_seq; });
         if (page.changes.empty()) {
             const Timestamp now = registry_.clock().Now();
@@ -64,24 +74,32 @@ Status PeerSync::Pull(const std::atomic<bool>* stop) {
             });
             return Status::Ok();
         }
-        int64_t handled = cursor;
-        for (const FeedChange& change : page.changes) {
-            if (change.seq <= handled) {
-                return Status::InvalidArgument(
-                    "the page repeats seq " + std::to_string(change.seq) +
-                    " at or below the cursor " + std::to_string(handled));
-            }
-            Status error;
-            if (!Apply(change, error)) {
-                MKT_RETURN_IF_ERROR(SaveCursor(handled));
-                return error;
-            }
-            handled = change.seq;
+        std::future<Result<FeedPage>> next = fetch(page.changes.back().seq);
+        Status status = Submit(page);
+        if (!status.ok() || (stop && stop->load())) {
+            next.wait();  // the fetch uses `source_`: let it end before returning
+            return status;
         }
-        MKT_RETURN_IF_ERROR(SaveCursor(handled));
         if (options_.on_page) options_.on_page(Snapshot());
+        current = next.get();
     }
-    return Status::Ok();
+}
+
+Status PeerSync::Submit(const FeedPage& page) {
+    int64_t handled = Snapshot().cursor;
+    for (const FeedChange& change : page.changes) {
+        if (change.seq <= handled) {
+            return Status::InvalidArgument("the page repeats seq " + std::to_string(change.seq) +
+                                           " at or below the cursor " + std::to_string(handled));
+        }
+        Status error;
+        if (!Apply(change, error)) {
+            MKT_RETURN_IF_ERROR(SaveCursor(handled));
+            return error;
+        }
+        handled = change.seq;
+    }
+    return SaveCursor(handled);
 }
 
 bool PeerSync::Apply(const FeedChange& change, Status& error) {

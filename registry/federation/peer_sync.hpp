@@ -15,7 +15,7 @@
 //    neither stored nor definitively refused; the next pull retries it.
 // The cursor is saved after each page (and before stopping), so a restart
 // resumes where the last pull stopped; re-reading part of a page only meets
-// already-present entries.
+// already-present entries. The next page is fetched while one is submitted.
 // Thread-safety: one thread pulls; Snapshot may be called from any thread.
 #pragma once
 
@@ -99,6 +99,8 @@ class PeerSync {
 
   private:
     Status Pull(const std::atomic<bool>* stop);
+    /// Submits a page's changes in order and saves the cursor past those handled.
+    Status Submit(const FeedPage& page);
     /// Submits one change; false (with `error` set) on a temporary failure.
     bool Apply(const FeedChange& change, Status& error);
     Status SaveCursor(int64_t seq);
