@@ -102,8 +102,9 @@ Status BuildVerifier(App::Parts& p) {
 Status BuildMetrics(App::Parts& p) {
     if (!p.config.metrics.enabled) return Status::Ok();
     p.metrics = std::make_unique<metrics::MetricsRegistry>();
-    RegisterServerMetrics(*p.metrics,
-                          {*p.registry, *p.store, *p.graph, *p.sparql, p.trust.get(), p.reloads});
+    MetricSources sources{*p.registry, *p.store, *p.graph, *p.sparql, p.trust.get(), p.reloads};
+    if (p.federation) sources.peers = [&p] { return p.federation->Snapshot(); };
+    RegisterServerMetrics(*p.metrics, sources);
     if (p.config.metrics.listen.empty()) {
         http::RegisterMetricsRoute(p.router, p.config.metrics.path, *p.metrics);
     }

@@ -158,6 +158,42 @@ void RegisterReloadMetrics(metrics::MetricsRegistry& m, const ReloadCounts& relo
                [&reloads] { return reloads.last_success_unix_seconds.load(); });
 }
 
+void RegisterFederationMetrics(metrics::MetricsRegistry& m,
+                               const std::function<std::vector<federation::PeerState>()>& peers) {
+    m.AddGauge("marketplace_federation_peer_lag",
+               "Changes a federation peer has that this instance has not handled yet.", {"peer"},
+               [peers](SampleWriter& w) {
+                   for (const auto& p : peers()) w.Add({p.name}, static_cast<double>(p.lag()));
+               });
+    m.AddGauge("marketplace_federation_peer_cursor",
+               "The greatest seq of the peer's feed handled (stored or refused).", {"peer"},
+               [peers](SampleWriter& w) {
+                   for (const auto& p : peers()) w.Add({p.name}, static_cast<double>(p.cursor));
+               });
+    m.AddGauge("marketplace_federation_peer_up",
+               "1 when the last pull of the peer caught up, 0 when it failed (see /health).",
+               {"peer"}, [peers](SampleWriter& w) {
+                   for (const auto& p : peers()) w.Add({p.name}, p.last_error.empty() ? 1.0 : 0.0);
+               });
+    m.AddCounter("marketplace_federation_entries_total",
+                 "Changes pulled from a peer by outcome: stored, already_present, refused.",
+                 {"peer", "outcome"}, [peers](SampleWriter& w) {
+                     for (const auto& p : peers()) {
+                         w.Add({p.name, "stored"}, AsDouble(p.totals.stored));
+                         w.Add({p.name, "already_present"}, AsDouble(p.totals.present));
+                         w.Add({p.name, "refused"}, AsDouble(p.totals.refused));
+                     }
+                 });
+    m.AddCounter("marketplace_federation_refused_total",
+                 "Changes from a peer refused by this instance's rules, by reason.",
+                 {"peer", "reason"}, [peers](SampleWriter& w) {
+                     for (const auto& p : peers()) {
+                         for (const auto& [reason, count] : p.totals.refused_by_reason)
+                             w.Add({p.name, reason}, AsDouble(count));
+                     }
+                 });
+}
+
 }  // namespace
 
 void RegisterServerMetrics(metrics::MetricsRegistry& m, const MetricSources& s) {
@@ -168,6 +204,7 @@ void RegisterServerMetrics(metrics::MetricsRegistry& m, const MetricSources& s) 
     RegisterSparqlMetrics(m, s.sparql, s.graph);
     if (s.trust) RegisterTrustMetrics(m, *s.trust);
     RegisterReloadMetrics(m, s.reloads);
+    if (s.peers) RegisterFederationMetrics(m, s.peers);
     metrics::RegisterProcessMetrics(m, "marketplace");
 }
 

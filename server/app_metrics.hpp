@@ -6,9 +6,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 #include "metrics/metrics.hpp"
 #include "registry/entry_store.hpp"
+#include "registry/federation/peer_sync.hpp"
 #include "registry/redland/entry_graph.hpp"
 #include "registry/redland/sparql_engine.hpp"
 #include "registry/registry.hpp"
@@ -33,10 +36,12 @@ struct MetricSources {
     const redland::SparqlEngine& sparql;
     const xmlsec::TrustStore* trust = nullptr;
     const ReloadCounts& reloads;
+    /// Every federation peer's state (server/federation_puller.hpp); null without peers.
+    std::function<std::vector<federation::PeerState>()> peers = nullptr;
 };
 
 /// Registers the marketplace_* families (uploads, store, entry cache, SPARQL,
-/// graph, trust store, reloads, build info) and the process_* figures.
+/// graph, trust store, reloads, federation peers, build info) and the process_* figures.
 void RegisterServerMetrics(metrics::MetricsRegistry& registry, const MetricSources& sources);
 
 }  // namespace mkt::server

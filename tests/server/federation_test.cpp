@@ -233,6 +233,23 @@ TEST_F(FederationTest, ARingOfThreeConvergesAfterOneWasStoppedDuringUploads) {
     EXPECT_EQ(peer_a["refused"], 0);
     EXPECT_EQ(peer_a["url"], url(pa));
     EXPECT_GT(peer_a["cursor"].get<int64_t>(), 0);
+    // /metrics carries the same figures per peer.
+    auto metrics = client::HttpClient().Get(b->url("metrics"));
+    ASSERT_EQ(metrics->status, 200);
+    EXPECT_NE(metrics->body.find("marketplace_federation_peer_lag{peer=\"a\"} 0"),
+              std::string::npos);
+    EXPECT_NE(metrics->body.find("marketplace_federation_peer_up{peer=\"a\"} 1"),
+              std::string::npos);
+    EXPECT_NE(
+        metrics->body.find("marketplace_federation_entries_total{peer=\"a\",outcome=\"stored\"}"),
+        std::string::npos);
+    {
+        const auto file = dir_ / "metrics.txt";
+        std::ofstream(file) << metrics->body;
+        const std::string check =
+            "promtool check metrics < '" + file.string() + "' > /dev/null 2>&1";
+        EXPECT_EQ(std::system(check.c_str()), 0) << "promtool refused the federation metrics";
+    }
     // B restarted with its cursor file: its second life read only what was new
     // (the 650 entries A's feed had before B stopped were not read again).
     EXPECT_EQ(peer_a["stored"].get<int64_t>() + peer_a["already_present"].get<int64_t>(), 650);
