@@ -121,8 +121,8 @@ bool PeerSync::Apply(const FeedChange& change, Status& error) {
     });
     if (log_) {
         log_("federation: peer " + state_.name + ": refused seq " + std::to_string(change.seq) +
-             " (" + change.identifier + "/" + change.email + "/" + change.created + "): " + reason +
-             ": " + status.message());
+             " (the peer calls it " + change.identifier + "/" + change.email + "/" +
+             change.created + "): " + reason + ": " + status.message());
     }
     return true;
 }

@@ -19,6 +19,9 @@
 #include <gtest/gtest.h>
 
 #include "client/http_client.hpp"
+#include "http/dispatcher.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
 #include "registry/clock.hpp"
 #include "tests/server/replica_support.hpp"
 #include "tests/support/documents.hpp"
@@ -418,6 +421,95 @@ TEST_F(FederationTest, ImageListsAreSignedHepixListsOfTheSelectedValidImages) {
     auto missing = http.Get(a.url("imagelists/nope"));
     EXPECT_EQ(missing->status, 404);
     EXPECT_NE(missing->body.find("no image list named 'nope' (known: egi)"), std::string::npos);
+}
+
+// A peer serving a tampered entry, one signed under a CA this instance does not
+// trust, a document that is not metadata, and one garbage page: each refusal
+// is counted and logged with its reason, the garbage page is retried, the rest
+// of the feed is stored and nothing bad is.
+class HostilePeer {
+  public:
+    explicit HostilePeer(std::vector<std::string> documents) : documents_(std::move(documents)) {
+        router_.Add(http::Method::kGet, "/changes",
+                    [this](http::Request& req) { return Page(req); });
+        EXPECT_TRUE(router_.Check().ok());
+        options_.port = 0;
+        options_.threads = 2;
+        options_.access_log = "off";
+        dispatcher_ = std::make_unique<http::Dispatcher>(router_, options_, log_);
+        server_ = std::make_unique<http::HttpServer>(options_, *dispatcher_);
+        EXPECT_TRUE(server_->Start().ok());
+    }
+    ~HostilePeer() { server_->Stop(); }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/"; }
+    int requests() const { return requests_.load(); }
+
+  private:
+    Result<http::Response> Page(http::Request& req) {
+        // The second request gets a page that is not JSON.
+        if (++requests_ == 2) return http::Response::Make(200, "application/json", "<html>");
+        const int64_t after = std::stoll(req.QueryParam("after").value_or("0"));
+        const size_t limit = std::stoul(req.QueryParam("limit").value_or("100"));
+        json changes = json::array();
+        for (size_t i = static_cast<size_t>(after); i < documents_.size() && changes.size() < limit;
+             ++i) {
+            changes.push_back({{"seq", i + 1},
+                               {"identifier", "claimed"},
+                               {"email", "claimed@example.org"},
+                               {"created", "2026-01-01T00:00:00Z"},
+                               {"document", documents_[i]}});
+        }
+        return http::Response::Make(
+            200, "application/json",
+            json{{"changes", changes}, {"last_seq", documents_.size()}}.dump());
+    }
+
+    std::vector<std::string> documents_;
+    std::atomic<int> requests_{0};
+    http::Router router_;
+    http::HttpOptions options_;
+    http::AccessLog log_;
+    std::unique_ptr<http::Dispatcher> dispatcher_;
+    std::unique_ptr<http::HttpServer> server_;
+};
+
+TEST_F(FederationTest, APeerServingBadEntriesAndAGarbagePageGetsOnlyTheGoodOnesStored) {
+    const Timestamp now = SystemClock().Now();
+    const std::string good = testing::SignedDocument("alice", {.image = "good"}, now - 60);
+    std::string tampered = testing::SignedDocument("alice", {.image = "tampered"}, now - 60);
+    tampered.replace(tampered.find("An image for tests"), 2, "A ");
+    const std::string untrusted = testing::SignedDocument("mallory", {.image = "mallory"}, now);
+    const std::string old_but_good =
+        testing::SignedDocument("erin", {.image = "old"}, now - 40 * 86400);
+    HostilePeer peer({good, tampered, untrusted, "<not metadata/>", old_but_good});
+    auto settings = Settings("b", {{"hostile", peer.url()}});
+    settings.push_back("federation.page_size=2");
+    const auto work = WorkDir("b");
+    ServerProcess b(work, settings);
+
+    ASSERT_TRUE(testing::Eventually(
+        [&] {
+            auto h = testing::Health(b);
+            return h && (*h)["peers"]["hostile"]["cursor"] == 5 &&
+                   (*h)["peers"]["hostile"]["last_error"].is_null();
+        },
+        std::chrono::seconds(30)));
+    const json state = (*testing::Health(b))["peers"]["hostile"];
+    EXPECT_EQ(state["stored"], 2);
+    EXPECT_EQ(state["refused"], 3);
+    EXPECT_GE(peer.requests(), 5);  // the garbage page was asked for again
+    const std::vector<Change> feed = WholeFeed(b);
+    ASSERT_EQ(feed.size(), 2u);
+    EXPECT_EQ(feed[0].document, good);
+    EXPECT_EQ(feed[1].document, old_but_good);  // replicated entries are not windowed
+    const std::string log = testing::ReadFile(work / "server.log");
+    for (size_t at = log.find("federation:"); at != std::string::npos;
+         at = log.find("federation:", at + 1))
+        std::printf("%s\n", log.substr(at, std::min<size_t>(220, log.find('\n', at) - at)).c_str());
+    EXPECT_NE(log.find("peer hostile: change feed page: the body is not JSON"), std::string::npos)
+        << log;
+    for (const char* seq : {"refused seq 2 ", "refused seq 3 ", "refused seq 4 "})
+        EXPECT_NE(log.find(seq), std::string::npos) << seq << "\n" << log;
 }
 
 }  // namespace
