@@ -17,7 +17,7 @@ set(MKT_PACKAGING_OUT ${CMAKE_BINARY_DIR}/packaging)
 # One string: it is spliced into the sh -c command line below (a CMake list
 # would become "--set;key=value" there).
 set(MKT_PACKAGE_CONFIG_SETTINGS
-    "--set store.sqlite.path=/var/lib/marketplace/marketplace.db")
+    "--set store.sqlite.path=/var/lib/marketplace/marketplace.db --set federation.state_dir=/var/lib/marketplace/federation")
 
 # The conffile: a header, then every key of the configuration table as
 # `marketplace-server --print-config --commented` writes it (env -i: no
