@@ -49,10 +49,14 @@ set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 install(TARGETS marketplace-server marketplace RUNTIME DESTINATION bin)
 install(FILES ${MKT_PACKAGING_OUT}/marketplace.conf DESTINATION /etc/marketplace
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
-install(FILES ${MKT_PACKAGING_DIR}/marketplace.service DESTINATION /lib/systemd/system)
+install(FILES ${MKT_PACKAGING_DIR}/marketplace.service
+              ${MKT_PACKAGING_DIR}/marketplace-site-sync.service
+              ${MKT_PACKAGING_DIR}/marketplace-site-sync.timer
+        DESTINATION /lib/systemd/system)
 install(FILES ${MKT_PACKAGING_DIR}/copyright ${MKT_PACKAGING_OUT}/changelog.gz
               ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/operations.md
               ${CMAKE_SOURCE_DIR}/docs/configuration.md ${CMAKE_SOURCE_DIR}/docs/policy.md
+              ${CMAKE_SOURCE_DIR}/docs/sites.md ${CMAKE_SOURCE_DIR}/docs/federation.md
         DESTINATION share/doc/marketplace)
 install(FILES ${CMAKE_SOURCE_DIR}/conf/samples/marketplace.conf
               ${CMAKE_SOURCE_DIR}/conf/samples/marketplace-legacy.conf
