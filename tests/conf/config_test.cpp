@@ -103,6 +103,46 @@ TEST(ConfigTest, AProvidersGlanceIsNamedAfterTheProviderAndNeedsItsOcciEndpoint)
               "occi.provider.b.glance: 'g:9292' must start with http:// or https://");
 }
 
+TEST(ConfigTest, FederationPeersAndImageListsAreCheckedWithTheirKeysNamed) {
+    auto c = Load(
+        std::nullopt, {},
+        {"federation.peer.central=https://central.example.org/",
+         "federation.peer.central.ca_file=/etc/ca.pem", "imagelist.egi.title=T",
+         "imagelist.egi.uuid=6C1F0B52-8A9E-4F3C-9D2A-0123456789AB",
+         "imagelist.egi.endorsers= a@example.org ,b@example.org,", "imagelist.egi.cert_file=c.pem",
+         "imagelist.egi.key_file=k.pem", "imagelist.egi.lifetime_days=3"});
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->federation_peers.at("central"), "https://central.example.org/");
+    EXPECT_EQ(c->federation_peer_ca_files.at("central"), "/etc/ca.pem");
+    const auto lists = ImageListsOf(*c);
+    ASSERT_EQ(lists.size(), 1u);
+    EXPECT_EQ(lists[0].uuid, "6c1f0b52-8a9e-4f3c-9d2a-0123456789ab");
+    EXPECT_EQ(lists[0].endorsers, (std::vector<std::string>{"a@example.org", "b@example.org"}));
+    EXPECT_EQ(lists[0].lifetime_days, 3);
+    EXPECT_TRUE(lists[0].os.empty());
+    const std::pair<std::vector<std::string>, std::string> bad[] = {
+        {{"federation.peer.x=ftp://x"}, "federation.peer.x: 'ftp://x' must start with http://"},
+        {{"federation.peer.x.ca_file=/ca"},
+         "federation.peer.x.ca_file is set but federation.peer.x"},
+        {{"federation.peer.x=http://x/", "upload.read_only=true"},
+         "a read-only instance cannot store"},
+        {{"imagelist.l.title=T"}, "imagelist.l.uuid must be set"},
+        {{"imagelist.l.title=T", "imagelist.l.uuid=nope", "imagelist.l.cert_file=c",
+          "imagelist.l.key_file=k"},
+         "imagelist.l.uuid: 'nope' is not a UUID"},
+        {{"imagelist.l.title=T", "imagelist.l.uuid=6c1f0b52-8a9e-4f3c-9d2a-0123456789ab",
+          "imagelist.l.cert_file=c", "imagelist.l.key_file=k", "imagelist.l.lifetime_days=0"},
+         "imagelist.l.lifetime_days"},
+        {{"imagelist.l.colour=red"}, "unknown configuration key 'imagelist.l.colour'"},
+        {{"changes.max_limit=0"}, "changes.max_limit"},
+    };
+    for (const auto& [settings, message] : bad) {
+        auto r = Load(std::nullopt, {}, settings);
+        ASSERT_FALSE(r.ok()) << settings[0];
+        EXPECT_NE(r.status().message().find(message), std::string::npos) << r.status().message();
+    }
+}
+
 TEST(ConfigTest, DumpRoundTrips) {
     auto c = Load(
         std::nullopt, {},
