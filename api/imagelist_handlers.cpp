@@ -61,15 +61,32 @@ std::string SelectionOf(const std::map<std::string, Entry>& images) {
 }
 
 // Rebuilds `list` when its selection changed or half its lifetime passed.
+// The earliest end of validity among the selected entries: the selection can
+// change without a new entry only then.
+std::optional<Timestamp> NextExpiry(const std::map<std::string, Entry>& images) {
+    std::optional<Timestamp> next;
+    for (const auto& [identifier, e] : images) {
+        if (e.metadata.valid && (!next || *e.metadata.valid < *next)) next = e.metadata.valid;
+    }
+    return next;
+}
+
 Status Refresh(const Registry& registry, ImageList& list, const std::string& base_url) {
-    MKT_ASSIGN_OR_RETURN(auto images, Select(registry, list.config));
-    const std::string selection = SelectionOf(images);
     const Timestamp now = registry.clock().Now();
     const int64_t lifetime = int64_t{list.config.lifetime_days} * 86400;
-    if (!list.body.empty() && selection == list.selection && now - list.built < lifetime / 2) {
-        return Status::Ok();
-    }
+    const bool fresh = !list.body.empty() && now - list.built < lifetime / 2;
+    // Read before the selection: an entry stored meanwhile changes last_seq, so
+    // the next request selects again.
     MKT_ASSIGN_OR_RETURN(StoreStats stats, registry.Stats());
+    if (fresh && stats.last_seq == list.selected_at_seq &&
+        (!list.next_expiry || now < *list.next_expiry)) {
+        return Status::Ok();  // nothing was stored and nothing expired since the last look
+    }
+    MKT_ASSIGN_OR_RETURN(auto images, Select(registry, list.config));
+    const std::string selection = SelectionOf(images);
+    list.selected_at_seq = stats.last_seq;
+    list.next_expiry = NextExpiry(images);
+    if (fresh && selection == list.selection) return Status::Ok();
     const xmlsec::SignerNames names = xmlsec::NamesOf(list.key);
     mappers::ImageListHeader header;
     header.uuid = list.config.uuid;
@@ -146,8 +163,8 @@ Result<std::unique_ptr<ImageListContext>> LoadImageLists(
     for (const conf::ImageListConfig& config : lists) {
         auto key = xmlsec::SigningKey::FromPem(config.key_file, config.cert_file);
         if (!key.ok()) return key.status().WithPrefix("imagelist." + config.name + ": ");
-        ctx->lists.push_back(
-            std::unique_ptr<ImageList>(new ImageList{config, *key, {}, {}, {}, {}, {}}));
+        ctx->lists.push_back(std::unique_ptr<ImageList>(
+            new ImageList{config, *key, {}, {}, {}, {}, {}, -1, std::nullopt}));
     }
     return ctx;
 }

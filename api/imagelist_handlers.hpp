@@ -7,13 +7,16 @@
 // endorsement among the selected endorsers), having a location and a SHA-512
 // checksum (what subscribers verify). The signed list is cached and rebuilt
 // only when the selection changes (an entry added, deprecated or expired) or
-// half of its lifetime has passed; hv:version is the database's last seq at
-// the build, so it only grows. ETag / If-None-Match (304) are supported.
+// half of its lifetime has passed; a request reads the selection again only
+// when an entry was stored or a selected one expired since the last read, so
+// polling subscribers cost a Stats() call. hv:version is the database's last
+// seq at the build, so it only grows. ETag / If-None-Match (304) are supported.
 // Thread-safe.
 #pragma once
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,11 @@ struct ImageList {
     std::string selection;  // the keys and seqs the build selected
     std::string body, etag;
     Timestamp built;
+    // When the selection was last read: the database's last seq then, and the
+    // earliest end of validity among what it selected. A request re-reads the
+    // selection only when one of them has passed.
+    int64_t selected_at_seq = -1;
+    std::optional<Timestamp> next_expiry;
 };
 
 struct ImageListContext {

@@ -416,6 +416,17 @@ TEST_F(FederationTest, ImageListsAreSignedHepixListsOfTheSelectedValidImages) {
     EXPECT_EQ(first->body.find("\"hv:version\": \"7\""), std::string::npos);
     EXPECT_NE(rebuilt->body.find("\"hv:version\": \"7\""), std::string::npos);
 
+    // An entry that expires leaves the list without any new upload.
+    upload("erin", {.image = "short-lived", .valid = SystemClock().Now() + 3});
+    EXPECT_NE(http.Get(a.url("imagelists/egi"))->body.find(testing::IdentifierOf("short-lived")),
+              std::string::npos);
+    EXPECT_TRUE(testing::Eventually(
+        [&] {
+            return http.Get(a.url("imagelists/egi"))
+                       ->body.find(testing::IdentifierOf("short-lived")) == std::string::npos;
+        },
+        std::chrono::seconds(15)));
+
     auto index = json::parse(http.Get(a.url("imagelists/"))->body);
     EXPECT_EQ(index["imagelists"][0]["name"], "egi");
     auto missing = http.Get(a.url("imagelists/nope"));
