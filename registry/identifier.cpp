@@ -3,27 +3,18 @@
 #include <array>
 #include <cstdint>
 
+#include "registry/text.hpp"
+
 namespace mkt::identifier {
 namespace {
 
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-int AlphabetIndex(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-}
+// The identifier alphabet is base64's URL-safe one (RFC 4648 section 5).
+int AlphabetIndex(char c) { return text::Base64DigitValue(c, '-', '_'); }
 
-int HexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+using text::HexValue;
 
 // Hex text -> its value as 40 nibbles (160 bits), or false if not hex / too large.
 bool HexToNibbles(std::string_view hex, std::array<uint8_t, 40>& nibbles) {

@@ -131,15 +131,16 @@ bool IsValidUtf8(std::string_view bytes) {
 namespace {
 constexpr char kBase64Digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int Base64Value(char c) {
+}  // namespace
+
+int Base64DigitValue(char c, char digit62, char digit63) {
     if (c >= 'A' && c <= 'Z') return c - 'A';
     if (c >= 'a' && c <= 'z') return c - 'a' + 26;
     if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
+    if (c == digit62) return 62;
+    if (c == digit63) return 63;
     return -1;
 }
-}  // namespace
 
 std::string Base64Encode(std::string_view bytes) {
     std::string out;
@@ -170,7 +171,7 @@ bool Base64Decode(std::string_view text, std::string& out) {
                 group <<= 6;
                 continue;
             }
-            const int value = Base64Value(c);
+            const int value = Base64DigitValue(c);
             if (value < 0 || padding > 0) return false;
             group = (group << 6) | static_cast<uint32_t>(value);
         }

@@ -43,6 +43,10 @@ void AppendBackslashEscaped(std::string& out, std::string_view text);
 /// U+10FFFF)? JSON text can carry a string byte for byte only then.
 bool IsValidUtf8(std::string_view bytes);
 
+/// The value (0..63) of a base64 digit, or -1; the last two digits are '+' and
+/// '/' in the standard alphabet, '-' and '_' in the URL-safe one (section 5).
+int Base64DigitValue(char c, char digit62 = '+', char digit63 = '/');
+
 /// Standard base64 (RFC 4648 section 4) with padding, no line breaks.
 std::string Base64Encode(std::string_view bytes);
 /// The bytes of standard base64 text (padding required, no whitespace);

@@ -34,7 +34,9 @@ struct CachingEntryStore::Shard {
 };
 
 CachingEntryStore::CachingEntryStore(EntryStore& inner, size_t budget_bytes)
-    : inner_(inner), shard_budget_(budget_bytes / kShards), shards_(new Shard[kShards]) {}
+    : ForwardingEntryStore(inner),
+      shard_budget_(budget_bytes / kShards),
+      shards_(new Shard[kShards]) {}
 
 CachingEntryStore::~CachingEntryStore() = default;
 

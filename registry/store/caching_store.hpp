@@ -14,33 +14,19 @@
 #include <cstddef>
 #include <memory>
 
-#include "registry/entry_store.hpp"
+#include "registry/forwarding_store.hpp"
 
 namespace mkt::store {
 
-class CachingEntryStore final : public EntryStore {
+class CachingEntryStore final : public ForwardingEntryStore {
   public:
     /// `inner` must outlive this object. `budget_bytes` = 0 disables caching.
     CachingEntryStore(EntryStore& inner, size_t budget_bytes);
     ~CachingEntryStore() override;
 
-    Result<PutOutcome> Put(Entry& entry) override { return inner_.Put(entry); }
     Result<Entry> Get(const EntryKey& key) const override;
     /// A cached entry is shared, not copied.
     Result<std::shared_ptr<const Entry>> GetShared(const EntryKey& key) const override;
-    Result<std::optional<Timestamp>> LatestCreated(const std::string& identifier,
-                                                   const std::string& email) const override {
-        return inner_.LatestCreated(identifier, email);
-    }
-    Result<EntryPage> List(const EntryQuery& query) const override { return inner_.List(query); }
-    Result<std::vector<EndorserSummary>> Endorsers() const override { return inner_.Endorsers(); }
-    Result<std::vector<std::string>> Tags(const std::string& email) const override {
-        return inner_.Tags(email);
-    }
-    Result<std::vector<Entry>> ChangesSince(int64_t after_seq, size_t limit) const override {
-        return inner_.ChangesSince(after_seq, limit);
-    }
-    Result<StoreStats> Stats() const override { return inner_.Stats(); }
 
     struct CacheStats {
         size_t entries = 0, bytes = 0;
@@ -52,7 +38,6 @@ class CachingEntryStore final : public EntryStore {
     struct Shard;
     Shard& ShardFor(const std::string& key) const;
 
-    EntryStore& inner_;
     size_t shard_budget_;
     std::unique_ptr<Shard[]> shards_;
 };

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "registry/federation/cursor_file.hpp"
+#include "registry/forwarding_store.hpp"
 #include "registry/redland/rdfxml_checker.hpp"
 #include "registry/store/memory_store.hpp"
 #include "registry/xmlsec/metadata_parser.hpp"
@@ -51,30 +52,14 @@ class ScriptedFeed final : public ChangeFeedSource {
 };
 
 // A memory store whose Put fails while `down` is set (this instance's database away).
-class FlakyStore final : public EntryStore {
+class FlakyStore final : public ForwardingEntryStore {
   public:
+    using ForwardingEntryStore::ForwardingEntryStore;
     bool down = false;
     Result<PutOutcome> Put(Entry& entry) override {
         if (down) return Status::Unavailable("database unreachable");
         return inner_.Put(entry);
     }
-    Result<Entry> Get(const EntryKey& key) const override { return inner_.Get(key); }
-    Result<std::optional<Timestamp>> LatestCreated(const std::string& identifier,
-                                                   const std::string& email) const override {
-        return inner_.LatestCreated(identifier, email);
-    }
-    Result<EntryPage> List(const EntryQuery& query) const override { return inner_.List(query); }
-    Result<std::vector<EndorserSummary>> Endorsers() const override { return inner_.Endorsers(); }
-    Result<std::vector<std::string>> Tags(const std::string& email) const override {
-        return inner_.Tags(email);
-    }
-    Result<std::vector<Entry>> ChangesSince(int64_t after, size_t limit) const override {
-        return inner_.ChangesSince(after, limit);
-    }
-    Result<StoreStats> Stats() const override { return inner_.Stats(); }
-
-  private:
-    store::MemoryEntryStore inner_;
 };
 
 class PeerSyncTest : public ::testing::Test {
@@ -107,7 +92,8 @@ class PeerSyncTest : public ::testing::Test {
     redland::RaptorRdfChecker rdf_;
     std::unique_ptr<xmlsec::TrustStore> trust_;
     xmlsec::XmldsigVerifier verifier_;
-    FlakyStore store_;
+    store::MemoryEntryStore memory_;
+    FlakyStore store_{memory_};
     SystemClock clock_;
     Registry registry_;
     ScriptedFeed feed_;

@@ -12,30 +12,21 @@
 namespace mkt::testing {
 namespace {
 
-// Owns the wrapped store so the suite can treat the pair as one EntryStore.
-class CachedMemoryStore final : public EntryStore {
-  public:
-    explicit CachedMemoryStore(size_t budget) : cache_(memory_, budget) {}
-    Result<PutOutcome> Put(Entry& e) override { return cache_.Put(e); }
-    Result<Entry> Get(const EntryKey& k) const override { return cache_.Get(k); }
-    Result<std::optional<Timestamp>> LatestCreated(const std::string& i,
-                                                   const std::string& e) const override {
-        return cache_.LatestCreated(i, e);
-    }
-    Result<EntryPage> List(const EntryQuery& q) const override { return cache_.List(q); }
-    Result<std::vector<EndorserSummary>> Endorsers() const override { return cache_.Endorsers(); }
-    Result<std::vector<std::string>> Tags(const std::string& e) const override {
-        return cache_.Tags(e);
-    }
-    Result<std::vector<Entry>> ChangesSince(int64_t s, size_t l) const override {
-        return cache_.ChangesSince(s, l);
-    }
-    Result<StoreStats> Stats() const override { return cache_.Stats(); }
-    const store::CachingEntryStore& cache() const { return cache_; }
+// The stores the pair is made of, constructed before the decorator that forwards
+// to them (a base constructed first: the base-from-member idiom).
+struct CachedMemoryParts {
+    explicit CachedMemoryParts(size_t budget) : cache(memory, budget) {}
+    store::MemoryEntryStore memory;
+    store::CachingEntryStore cache;
+};
 
-  private:
-    store::MemoryEntryStore memory_;
-    store::CachingEntryStore cache_;
+// Owns the wrapped store so the suite can treat the pair as one EntryStore.
+class CachedMemoryStore final : private CachedMemoryParts, public ForwardingEntryStore {
+  public:
+    explicit CachedMemoryStore(size_t budget)
+        : CachedMemoryParts(budget),
+          ForwardingEntryStore(static_cast<EntryStore&>(CachedMemoryParts::cache)) {}
+    const store::CachingEntryStore& cache() const { return CachedMemoryParts::cache; }
 };
 
 struct CachedMemoryFactory {
