@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "registry/email_confirmation.hpp"
 #include "registry/provider_holdings.hpp"
 #include "registry/registry.hpp"
 
@@ -30,6 +31,8 @@ struct ApiContext {
     /// Per-peer federation state as a JSON object for /health ("peers"); null
     /// when no federation.peer.<name> is configured.
     std::function<std::string()> federation_health = nullptr;
+    /// upload.confirm_email: held uploads and their links; null when off.
+    EmailConfirmation* confirmation = nullptr;
 };
 
 }  // namespace mkt::api

@@ -20,6 +20,9 @@ Result<http::Response> GetEndorserHistory(const ApiContext& ctx, http::Request& 
 Result<http::Response> ListEndorserTags(const ApiContext& ctx, http::Request& req);
 /// GET /changes?after=SEQ&limit=N (JSON by default, XML by Accept).
 Result<http::Response> ListChanges(const ApiContext& ctx, http::Request& req);
+/// GET /confirm/{token}: follows an e-mail confirmation link (JSON; the web UI
+/// serves the same URL as an HTML page, the default).
+Result<http::Response> ConfirmEmail(const ApiContext& ctx, http::Request& req);
 Result<http::Response> GetHealth(const ApiContext& ctx, http::Request& req);
 
 /// URL of the next page of the listing `req` asked for; empty without a cursor.

@@ -73,13 +73,42 @@ Response ListingResponse(const ApiContext& ctx, const Request& req, const EntryP
     return r;
 }
 
+/// 202: the upload passed every rule and waits for its endorser to confirm
+/// the e-mail address (StratusLab's first line, then what happens next).
+Response HeldResponse(const Request& req, const EntryKey& key, const HeldUpload& held) {
+    const std::string type =
+        http::Negotiate(req, {"application/json", "application/xml", "text/plain"})
+            .value_or("text/plain");
+    if (type == "application/json") {
+        return Response::Make(202, type, mappers::HeldToJson(key, held));
+    }
+    if (type == "application/xml") {
+        return Response::Make(202, "application/xml; charset=utf-8", mappers::HeldToXml(key, held));
+    }
+    return Response::Make(
+        202, "text/plain; charset=utf-8",
+        "confirmation email sent for new metadata entry\n" + HeldUploadExplanation(held) + "\n");
+}
+
 }  // namespace
+
+Result<Response> ConfirmEmail(const ApiContext& ctx, Request& req) {
+    if (!ctx.confirmation) {
+        return Status::NotFound("e-mail confirmation is not enabled on this Marketplace");
+    }
+    MKT_ASSIGN_OR_RETURN(ConfirmOutcome outcome, ctx.confirmation->Confirm(req.Param("token")));
+    Response r = Response::Make(200, "application/json",
+                                mappers::ConfirmOutcomeToJson(outcome, Links(ctx, req)));
+    r.headers.Set("Cache-Control", "no-store");
+    return r;
+}
 
 Result<Response> UploadEntry(const ApiContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(std::string document, UploadedDocument(req));
     if (document.empty())
         return Status::InvalidArgument("empty request body: no metadata document");
     MKT_ASSIGN_OR_RETURN(SubmitResult result, ctx.registry.Submit(document));
+    if (result.held) return HeldResponse(req, result.entry.key, *result.held);
     const auto links = Links(ctx, req);
     const std::string url = mappers::EntryUrl(result.entry.key, links.base_url);
     const int status = result.created ? 201 : 200;

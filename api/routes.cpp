@@ -49,6 +49,10 @@ void RegisterNativeApi(http::Router& router, const ApiContext& ctx) {
     router.Add(Method::kGet, "/endorsers", bind(&ListEndorsers), {}, listing);
     router.Add(Method::kGet, "/endorsers/{email}", bind(&GetEndorserHistory), {}, listing);
     router.Add(Method::kGet, "/endorsers/{email}/tags", bind(&ListEndorserTags));
+    if (ctx.confirmation) {
+        router.Add(Method::kGet, "/confirm/{token}", bind(&ConfirmEmail), {},
+                   http::Representation{{"application/json"}, false});
+    }
     if (ctx.benchmark_routes) RegisterBenchmarkRoutes(router);
 }
 

@@ -267,6 +267,8 @@ Result<UploadResult> MarketplaceClient::Upload(std::string document) {
                                 created.status().message());
     }
     out.key.created = *created;
+    out.held = j.value("held", false);
+    out.message = Text(j, "message");
     out.seq = j.value("seq", int64_t{0});
     out.status = Text(j, "status");
     out.trust_mode = Text(j, "trust_mode");

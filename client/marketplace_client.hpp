@@ -38,6 +38,10 @@ struct UploadResult {
     int64_t seq = 0;
     std::string status;      // "valid", "expired" or "deprecated" at upload time
     std::string trust_mode;  // "strict" or "compat"
+    /// 202: held until the endorser confirms the e-mail address (url and seq
+    /// are then empty); `message` says what happens next.
+    bool held = false;
+    std::string message;
 };
 
 /// One entry of a listing (or the JSON view of one entry), parsed.

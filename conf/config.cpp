@@ -128,6 +128,17 @@ const std::vector<Key>& Keys() {
         MKT_INT_KEY("upload.max_age_seconds", registry.max_age_seconds, 0,
                     int64_t{86400} * 365 * 100),
         MKT_BOOL_KEY("upload.read_only", registry.read_only),
+        MKT_BOOL_KEY("upload.confirm_email", confirmation.enabled),
+        MKT_INT_KEY("upload.confirmation_lifetime_seconds", confirmation.lifetime_seconds, 60,
+                    int64_t{86400} * 365),
+        MKT_STRING_KEY("smtp.host", confirmation.smtp_host),
+        MKT_INT_KEY("smtp.port", confirmation.smtp_port, 1, 65535),
+        MKT_CHOICE_KEY("smtp.tls", confirmation.smtp_tls, "opportunistic", "starttls", "implicit"),
+        MKT_STRING_KEY("smtp.from", confirmation.smtp_from),
+        MKT_STRING_KEY("smtp.username", confirmation.smtp_username),
+        MKT_STRING_KEY("smtp.password_file", confirmation.smtp_password_file),
+        MKT_STRING_KEY("smtp.ca_file", confirmation.smtp_ca_file),
+        MKT_INT_KEY("smtp.timeout_seconds", confirmation.smtp_timeout_seconds, 1, 600),
         MKT_INT_KEY("listing.max_page_size", registry.max_page_size, 1, 100000),
         MKT_INT_KEY("metadata.max_bytes", limits.max_bytes, 1024, size_t{64} << 20),
         MKT_INT_KEY("metadata.max_depth", limits.max_depth, 8, 256),
@@ -320,6 +331,28 @@ Status ValidateMetrics(const MetricsConfig& m) {
     return Status::Ok();
 }
 
+Status ValidateConfirmation(const Config& c) {
+    const ConfirmationConfig& m = c.confirmation;
+    if (!m.enabled) return Status::Ok();
+    const size_t at = m.smtp_from.find('@');
+    if (m.smtp_from.empty() || at == std::string::npos || at == 0 || at + 1 == m.smtp_from.size() ||
+        m.smtp_from.find_first_of(" \t<>\",") != std::string::npos) {
+        return Status::InvalidArgument(
+            "upload.confirm_email = true needs smtp.from, the plain sender address of the "
+            "confirmation messages (e.g. marketplace@example.org)");
+    }
+    if (c.http.public_url.empty()) {
+        return Status::InvalidArgument(
+            "upload.confirm_email = true needs http.public_url: the confirmation links in the "
+            "messages must be absolute URLs the endorsers can open");
+    }
+    if (m.smtp_host.empty()) return Status::InvalidArgument("smtp.host must not be empty");
+    if (!m.smtp_password_file.empty() && m.smtp_username.empty()) {
+        return Status::InvalidArgument("smtp.password_file is set but smtp.username is not");
+    }
+    return Status::Ok();
+}
+
 Status ValidateFederation(const Config& c) {
     for (const auto& [name, url] : c.federation_peers) {
         if (!url.starts_with("http://") && !url.starts_with("https://")) {
@@ -479,6 +512,7 @@ Status Validate(const Config& c) {
     }
     MKT_RETURN_IF_ERROR(ValidateMetrics(c.metrics));
     MKT_RETURN_IF_ERROR(ValidateFederation(c));
+    MKT_RETURN_IF_ERROR(ValidateConfirmation(c));
     MKT_RETURN_IF_ERROR(ValidateImageLists(c));
     if (c.limits.max_bytes > c.http.max_body_bytes) {
         return Status::InvalidArgument("metadata.max_bytes (" + std::to_string(c.limits.max_bytes) +

@@ -53,6 +53,21 @@ struct MetricsConfig {
     std::string listen;  // empty: the main listener; else "127.0.0.1:9204", "[::1]:9204"
 };
 
+/// E-mail confirmation of endorser addresses (docs/operations.md "E-mail
+/// confirmation"): `upload.confirm_email` and the SMTP server its messages go through.
+struct ConfirmationConfig {
+    bool enabled = false;                  // upload.confirm_email
+    int64_t lifetime_seconds = 72 * 3600;  // a held upload and its link expire then
+    std::string smtp_host = "localhost";
+    int smtp_port = 25;
+    std::string smtp_tls = "opportunistic";  // opportunistic | starttls | implicit
+    std::string smtp_from;                   // sender address (required when enabled)
+    std::string smtp_username;               // empty: no AUTH
+    std::string smtp_password_file;          // a file holding the AUTH password
+    std::string smtp_ca_file;                // CAs for the server's certificate; empty: system
+    int smtp_timeout_seconds = 30;
+};
+
 /// Named entries: keys `<prefix>.<name> = <value>` (file and --set only; no
 /// environment form, since '_' in a name could not be told from '.').
 /// `occi.provider.<name> = <OCCI endpoint URL>`: resource providers whose image
@@ -68,6 +83,7 @@ struct Config {
     DocumentLimits limits;
     SparqlConfig sparql;
     MetricsConfig metrics;
+    ConfirmationConfig confirmation;
     bool benchmark_routes = false;  // registers GET /_bench/trivial (benchmarks only)
     NamedValues occi_providers;     // name -> OCCI endpoint URL (http:// or https://)
     /// `occi.provider.<name>.glance = URL`: the provider's Glance, polled read-only

@@ -160,4 +160,43 @@ std::string SubmitToJson(const Entry& entry, bool created, const LinkContext& co
            "\n";
 }
 
+std::string HeldToJson(const EntryKey& key, const HeldUpload& held) {
+    return Dump(json{{"created", false},
+                     {"held", true},
+                     {"identifier", key.identifier},
+                     {"email", key.email},
+                     {"endorsement_created", key.created.ToString()},
+                     {"confirmation_sent_to", held.email},
+                     {"expires", held.expires.ToString()},
+                     {"message", HeldUploadExplanation(held)}}) +
+           "\n";
+}
+
+std::string ConfirmOutcomeToJson(const ConfirmOutcome& outcome, const LinkContext& context) {
+    json published = json::array(), already = json::array(), refused = json::array();
+    for (const Entry& e : outcome.published) {
+        published.push_back({{"url", EntryUrl(e.key, context.base_url)},
+                             {"identifier", e.key.identifier},
+                             {"endorsement_created", e.key.created.ToString()},
+                             {"seq", e.seq}});
+    }
+    for (const EntryKey& k : outcome.already_stored) {
+        already.push_back({{"url", EntryUrl(k, context.base_url)},
+                           {"identifier", k.identifier},
+                           {"endorsement_created", k.created.ToString()}});
+    }
+    for (const auto& [k, status] : outcome.refused) {
+        refused.push_back({{"identifier", k.identifier},
+                           {"endorsement_created", k.created.ToString()},
+                           {"code", StatusCodeName(status.code())},
+                           {"message", status.message()}});
+    }
+    return Dump(json{{"email", outcome.email},
+                     {"confirmed", true},
+                     {"published", std::move(published)},
+                     {"already_stored", std::move(already)},
+                     {"refused", std::move(refused)}}) +
+           "\n";
+}
+
 }  // namespace mkt::mappers

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/email_confirmation.hpp"
 #include "registry/entry.hpp"
 #include "registry/entry_store.hpp"
 #include "registry/provider_holdings.hpp"
@@ -46,5 +47,16 @@ std::string ErrorToJson(const Status& status, int http_status, std::string_view 
 /// The upload answer: {"created": bool, "url", "identifier", "email",
 /// "endorsement_created", "seq", "status", "trust_mode"} (GET the url for the rest).
 std::string SubmitToJson(const Entry& entry, bool created, const LinkContext& context);
+
+/// The 202 answer to an upload held for e-mail confirmation: {"created": false,
+/// "held": true, "identifier", "email", "endorsement_created",
+/// "confirmation_sent_to", "expires", "message"} (no url: nothing is stored yet).
+std::string HeldToJson(const EntryKey& key, const HeldUpload& held);
+
+/// The answer to a followed confirmation link: {"email", "published": [{"url",
+/// "identifier", "endorsement_created", "seq"}...] in seq order,
+/// "already_stored": [{"identifier", "endorsement_created"}...], "refused":
+/// [{"identifier", "endorsement_created", "code", "message"}...]}.
+std::string ConfirmOutcomeToJson(const ConfirmOutcome& outcome, const LinkContext& context);
 
 }  // namespace mkt::mappers

@@ -103,6 +103,15 @@ std::string SubmitToXml(const EntryKey& key, bool created, std::string_view url)
            "\"/>\n";
 }
 
+std::string HeldToXml(const EntryKey& key, const HeldUpload& held) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<entry created=\"false\" held=\"true\" "
+           "identifier=\"" +
+           XmlEscape(key.identifier) + "\" email=\"" + XmlEscape(key.email) +
+           "\" endorsement-created=\"" + key.created.ToString() + "\" confirmation-sent-to=\"" +
+           XmlEscape(held.email) + "\" expires=\"" + held.expires.ToString() + "\">" +
+           XmlEscape(HeldUploadExplanation(held)) + "</entry>\n";
+}
+
 std::string ErrorToXml(const Status& status, int http_status, std::string_view request_id) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error status=\"" +
            std::to_string(http_status) + "\" code=\"" + std::string(StatusCodeName(status.code())) +

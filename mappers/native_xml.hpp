@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/email_confirmation.hpp"
 #include "registry/entry.hpp"
 #include "registry/entry_store.hpp"
 #include "registry/status.hpp"
@@ -25,6 +26,10 @@ std::string TagsToXml(const std::vector<std::string>& tags);
 
 /// `<entry created="true|false" url="..."/>`: the XML answer to an upload.
 std::string SubmitToXml(const EntryKey& key, bool created, std::string_view url);
+
+/// `<entry created="false" held="true" ... expires="...">explanation</entry>`:
+/// the XML 202 answer to an upload held for e-mail confirmation.
+std::string HeldToXml(const EntryKey& key, const HeldUpload& held);
 
 /// `<error status="..." code="..." request-id="...">message</error>` (escaped;
 /// the StratusLab original forgot to escape).

@@ -15,9 +15,11 @@ Registry::Registry(RegistryOptions options, const DocumentParser& parser, const 
 
 Result<SubmitResult> Registry::Submit(std::string_view document, SubmitOrigin origin) {
     Result<SubmitResult> result = SubmitUncounted(document, origin);
-    SubmitCounts& counts = submit_counts_[origin == SubmitOrigin::kDirectUpload ? 0 : 1];
+    SubmitCounts& counts = submit_counts_[static_cast<size_t>(origin)];
     if (!result.ok()) {
         counts.refused.Count(result.status().code());
+    } else if (result->held) {
+        counts.held.fetch_add(1, std::memory_order_relaxed);
     } else {
         (result->created ? counts.created : counts.unchanged)
             .fetch_add(1, std::memory_order_relaxed);
@@ -45,9 +47,25 @@ Result<SubmitResult> Registry::SubmitUncounted(std::string_view document, Submit
             return window;
         }
     }
+    if (origin == SubmitOrigin::kDirectUpload && hold_ != nullptr) {
+        // A held upload is answered before the store sees it, so its refusals
+        // (same key with other bytes, older than latest) are checked here, with
+        // the words the store's refusals get; an identical re-upload of a stored
+        // entry is answered as always.
+        MKT_ASSIGN_OR_RETURN(std::optional<Entry> same, FindSameOrNewer(key, document));
+        if (same) return SubmitResult{std::move(*same), false};
+        Entry entry{std::move(key), md, std::move(signer), std::string(document), 0, now};
+        MKT_ASSIGN_OR_RETURN(std::optional<HeldUpload> held, hold_->MaybeHold(entry));
+        if (held) return SubmitResult{std::move(entry), false, std::move(held)};
+        return Commit(entry);
+    }
     // The store checks "same key" and "not older" atomically with the insert,
     // so concurrent uploads (and replicas sharing a database) stay correct.
     Entry entry{std::move(key), md, std::move(signer), std::string(document), 0, now};
+    return Commit(entry);
+}
+
+Result<SubmitResult> Registry::Commit(Entry& entry) {
     MKT_ASSIGN_OR_RETURN(PutOutcome outcome, Store(entry));
     if (outcome == PutOutcome::kUnchanged) {
         MKT_ASSIGN_OR_RETURN(Entry stored, store_.Get(entry.key));

@@ -4,7 +4,9 @@
 //   parse (safe XML, limits) -> constraints -> RDF well-formedness -> signature
 //   and trust -> not older than this endorser's latest entry for the image
 //   (same key + same bytes = idempotent re-upload) -> endorsement `created`
-//   inside the window around the clock (direct uploads only) -> store.
+//   inside the window around the clock (direct uploads only) -> the upload hold
+//   (direct uploads only, when one is set: e-mail confirmation may keep the
+//   entry pending instead, email_confirmation.hpp) -> store.
 // Nothing is written unless every check passed. Reads go straight to the store.
 // The store repeats the "same key" and "not older" checks inside its write
 // transaction, so concurrent uploads cannot both win; inside the time window the
@@ -27,13 +29,37 @@
 
 namespace mkt {
 
-/// Where a document comes from: a direct upload is windowed in time; an entry
-/// replicated from a federation peer is re-verified but not windowed.
-enum class SubmitOrigin { kDirectUpload, kReplication };
+/// Where a document comes from: a direct upload is windowed in time (and may be
+/// held for e-mail confirmation); an entry replicated from a federation peer is
+/// re-verified but not windowed; a held upload published when its endorser
+/// confirmed the address (email_confirmation.hpp) is re-verified, not windowed
+/// again (its window was checked when it was uploaded) and never held.
+enum class SubmitOrigin { kDirectUpload, kReplication, kConfirmation };
+
+/// A direct upload that passed every check and was held, not stored, until its
+/// endorser confirms the e-mail address (email_confirmation.hpp).
+struct HeldUpload {
+    std::string email;  // where the confirmation message was sent
+    Timestamp expires;  // the link (and the held upload) expire then
+};
 
 struct SubmitResult {
-    Entry entry;
-    bool created = true;  // false: identical re-upload of a stored entry
+    Entry entry;          // when held: seq 0, not stored
+    bool created = true;  // false: identical re-upload of a stored entry, or held
+    std::optional<HeldUpload> held = std::nullopt;
+};
+
+/// Decides, after every upload rule passed, whether a direct upload is held
+/// instead of stored. The e-mail confirmation (email_confirmation.hpp) is the
+/// one implementation; the decision sits in the upload path only, never in the
+/// store, so entries that do not arrive as direct uploads are never held.
+class UploadHold {
+  public:
+    virtual ~UploadHold() = default;
+    /// nullopt: store `entry` as usual. A HeldUpload: `entry` was kept pending.
+    /// Errors are the upload's answer (kUnavailable when the message could not
+    /// be sent; nothing is then kept).
+    virtual Result<std::optional<HeldUpload>> MaybeHold(const Entry& entry) = 0;
 };
 
 class Registry {
@@ -48,6 +74,10 @@ class Registry {
     /// read-only, store errors.
     Result<SubmitResult> Submit(std::string_view document,
                                 SubmitOrigin origin = SubmitOrigin::kDirectUpload);
+
+    /// Direct uploads that pass every rule go through `hold` before they are
+    /// stored (null: none, the default). Set once by server/ before serving.
+    void SetUploadHold(UploadHold* hold) { hold_ = hold; }
 
     /// Errors: kNotFound.
     Result<Entry> Get(const EntryKey& key) const;
@@ -70,11 +100,11 @@ class Registry {
     /// Outcomes of Submit since start, per origin (operational figures): a new
     /// entry, an identical re-upload, or a refusal counted under its StatusCode.
     struct SubmitCounts {
-        std::atomic<uint64_t> created{0}, unchanged{0};
+        std::atomic<uint64_t> created{0}, unchanged{0}, held{0};
         StatusCounts refused;
     };
     const SubmitCounts& submit_counts(SubmitOrigin origin) const {
-        return submit_counts_[origin == SubmitOrigin::kDirectUpload ? 0 : 1];
+        return submit_counts_[static_cast<size_t>(origin)];
     }
 
     const Clock& clock() const { return clock_; }
@@ -88,6 +118,8 @@ class Registry {
     Result<std::optional<Entry>> FindSameOrNewer(const EntryKey& key, std::string_view bytes) const;
     /// Store::Put, its refusals worded for the uploader.
     Result<PutOutcome> Store(Entry& entry);
+    /// Store, then the stored entry for an identical re-upload.
+    Result<SubmitResult> Commit(Entry& entry);
 
     RegistryOptions options_;
     const DocumentParser& parser_;
@@ -95,7 +127,8 @@ class Registry {
     const SignatureVerifier& verifier_;
     EntryStore& store_;
     const Clock& clock_;
-    SubmitCounts submit_counts_[2];  // direct uploads, replication
+    UploadHold* hold_ = nullptr;
+    SubmitCounts submit_counts_[3];  // indexed by SubmitOrigin
 };
 
 }  // namespace mkt

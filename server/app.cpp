@@ -11,22 +11,26 @@
 #include "api/routes.hpp"
 #include "cimi/routes.hpp"
 #include "client/feed_client.hpp"
+#include "client/smtp_mailer.hpp"
 #include "http/dispatcher.hpp"
 #include "http/request_metrics.hpp"
 #include "http/server.hpp"
 #include "metrics/metrics.hpp"
 #include "occi/routes.hpp"
+#include "registry/email_confirmation.hpp"
 #include "registry/redland/graph_feeding_store.hpp"
 #include "registry/redland/graph_follower.hpp"
 #include "registry/redland/rdfxml_checker.hpp"
 #include "registry/redland/sparql_engine.hpp"
 #include "registry/store/caching_store.hpp"
 #include "registry/xmlsec/metadata_parser.hpp"
+#include "registry/xmlsec/random_tokens.hpp"
 #include "registry/xmlsec/trust_store.hpp"
 #include "registry/xmlsec/xmldsig_verifier.hpp"
 #include "server/app_metrics.hpp"
 #include "server/federation_puller.hpp"
 #include "server/glance_poller.hpp"
+#include "server/periodic_task.hpp"
 #include "server/store_factory.hpp"
 #include "sparql/routes.hpp"
 #include "web/routes.hpp"
@@ -54,6 +58,12 @@ struct App::Parts {
     std::unique_ptr<redland::GraphFollower> follower;
     std::unique_ptr<redland::SparqlEngine> sparql;
     std::unique_ptr<Registry> registry;
+    // upload.confirm_email: uploads of unconfirmed addresses held (all null when off).
+    std::unique_ptr<ConfirmationStore> confirmations;
+    std::unique_ptr<client::SmtpMailer> mailer;
+    xmlsec::OpenSslConfirmationTokens tokens;
+    std::unique_ptr<EmailConfirmation> confirmation;
+    std::unique_ptr<PeriodicTask> confirmation_sweeper;  // drops expired held uploads
     // federation.peer.<name>: pulls each peer's feed into `registry`.
     std::unique_ptr<FederationPuller> federation;
     std::unique_ptr<api::ApiContext> api;
@@ -104,12 +114,61 @@ Status BuildMetrics(App::Parts& p) {
     p.metrics = std::make_unique<metrics::MetricsRegistry>();
     MetricSources sources{*p.registry, *p.store, *p.graph, *p.sparql, p.trust.get(), p.reloads};
     if (p.federation) sources.peers = [&p] { return p.federation->Snapshot(); };
+    sources.confirmation = p.confirmation.get();
     RegisterServerMetrics(*p.metrics, sources);
     if (p.config.metrics.listen.empty()) {
         http::RegisterMetricsRoute(p.router, p.config.metrics.path, *p.metrics);
     }
     p.request_metrics = std::make_unique<http::RequestMetrics>(p.router);
     p.request_metrics->Register(*p.metrics);
+    return Status::Ok();
+}
+
+Result<std::string> ReadPasswordFile(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return Status::InvalidArgument("smtp.password_file: cannot read " + path);
+    std::string text;
+    char buffer[512];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) text.append(buffer, n);
+    std::fclose(f);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+// upload.confirm_email: the held uploads' store beside the entries, the SMTP
+// mailer, and the hold itself on the Registry's upload path.
+Status BuildConfirmation(App::Parts& p) {
+    const conf::ConfirmationConfig& c = p.config.confirmation;
+    if (!c.enabled) return Status::Ok();
+    client::SmtpOptions smtp;
+    smtp.host = c.smtp_host;
+    smtp.port = c.smtp_port;
+    smtp.tls = c.smtp_tls == "starttls"   ? client::SmtpTls::kStartTls
+               : c.smtp_tls == "implicit" ? client::SmtpTls::kImplicit
+                                          : client::SmtpTls::kOpportunistic;
+    smtp.from = c.smtp_from;
+    smtp.username = c.smtp_username;
+    if (!c.smtp_password_file.empty()) {
+        MKT_ASSIGN_OR_RETURN(smtp.password, ReadPasswordFile(c.smtp_password_file));
+    }
+    smtp.ca_file = c.smtp_ca_file;
+    smtp.timeout_seconds = c.smtp_timeout_seconds;
+    std::string base_url = p.config.http.public_url;
+    if (!base_url.ends_with('/')) base_url += '/';
+    smtp.marketplace_url = base_url;
+    MKT_ASSIGN_OR_RETURN(p.confirmations, OpenConfirmationStore(p.config.store));
+    p.mailer = std::make_unique<client::SmtpMailer>(std::move(smtp));
+    p.confirmation = std::make_unique<EmailConfirmation>(
+        EmailConfirmationOptions{c.lifetime_seconds, base_url}, *p.registry, *p.confirmations,
+        *p.mailer, p.tokens, *p.clock);
+    p.registry->SetUploadHold(p.confirmation.get());
+    // Expired held uploads are unpublishable at once; the sweep frees their space.
+    p.confirmation_sweeper = std::make_unique<PeriodicTask>(std::chrono::seconds(60), [&p] {
+        if (auto dropped = p.confirmation->DropExpired(); !dropped.ok()) {
+            std::fprintf(stderr, "e-mail confirmation: dropping expired held uploads: %s\n",
+                         dropped.status().message().c_str());
+        }
+    });
     return Status::Ok();
 }
 
@@ -146,6 +205,7 @@ Status BuildHttp(App::Parts& p) {
         },
         holdings});
     p.api->changes_max_limit = p.config.changes_max_limit;
+    p.api->confirmation = p.confirmation.get();
     if (p.federation) p.api->federation_health = [&p] { return p.federation->HealthJson(); };
     if (!p.config.occi_provider_glance.empty()) {
         p.glance_poller = std::make_unique<GlancePoller>(
@@ -156,7 +216,7 @@ Status BuildHttp(App::Parts& p) {
     // router negotiates between them, so the registration order does not matter.
     api::RegisterNativeApi(p.router, *p.api);
     p.web = std::make_unique<web::WebContext>(
-        web::WebContext{*p.registry, p.config.trust.mode, holdings});
+        web::WebContext{*p.registry, p.config.trust.mode, holdings, p.confirmation.get()});
     web::RegisterWebUi(p.router, *p.web);
     p.cimi = std::make_unique<cimi::CimiContext>(cimi::CimiContext{*p.registry, holdings});
     cimi::RegisterCimiApi(p.router, *p.cimi);
@@ -221,6 +281,7 @@ Result<std::unique_ptr<App>> App::Create(const conf::Config& config, const Clock
                                                   config.sparql.max_concurrent}));
     p->registry = std::make_unique<Registry>(config.registry, *p->parser, *p->rdf, *p->verifier,
                                              *p->feeding, clock);
+    MKT_RETURN_IF_ERROR(BuildConfirmation(*p).WithPrefix("e-mail confirmation: "));
     MKT_RETURN_IF_ERROR(BuildFederation(*p));
     MKT_RETURN_IF_ERROR(BuildHttp(*p));
     return std::unique_ptr<App>(new App(std::move(p)));
@@ -238,6 +299,7 @@ Status App::Start() {
     MKT_RETURN_IF_ERROR(parts_->http->Start());
     if (parts_->glance_poller) parts_->glance_poller->Start();
     if (parts_->federation) parts_->federation->Start();
+    if (parts_->confirmation_sweeper) parts_->confirmation_sweeper->Start();
     if (parts_->metrics_http) {
         MKT_RETURN_IF_ERROR(parts_->metrics_http->Start().WithPrefix("metrics.listen: "));
     }
@@ -245,6 +307,7 @@ Status App::Start() {
 }
 
 void App::Stop() {
+    if (parts_ && parts_->confirmation_sweeper) parts_->confirmation_sweeper->Stop();
     if (parts_ && parts_->federation) parts_->federation->Stop();
     if (parts_ && parts_->glance_poller) parts_->glance_poller->Stop();
     if (parts_ && parts_->metrics_http) parts_->metrics_http->Stop();

@@ -22,15 +22,21 @@ void RegisterUploadMetrics(metrics::MetricsRegistry& m, const Registry& registry
         const char* label;
     };
     static constexpr Origin kOrigins[] = {{SubmitOrigin::kDirectUpload, "upload"},
-                                          {SubmitOrigin::kReplication, "replication"}};
+                                          {SubmitOrigin::kReplication, "replication"},
+                                          {SubmitOrigin::kConfirmation, "confirmation"}};
     m.AddCounter("marketplace_uploads_accepted_total",
-                 "Documents accepted by the Registry, by origin and result (created: a new "
-                 "entry; unchanged: an identical re-upload of a stored entry).",
+                 "Documents accepted by the Registry, by origin (upload, replication, "
+                 "confirmation: a held upload published when its address was confirmed) and "
+                 "result (created: a new entry; unchanged: an identical re-upload of a stored "
+                 "entry; held: kept until the endorser confirms the e-mail address).",
                  {"origin", "result"}, [&registry](SampleWriter& w) {
                      for (const Origin& o : kOrigins) {
                          const auto& c = registry.submit_counts(o.origin);
                          w.Add({o.label, "created"}, AsDouble(c.created.load()));
                          w.Add({o.label, "unchanged"}, AsDouble(c.unchanged.load()));
+                         if (o.origin == SubmitOrigin::kDirectUpload) {
+                             w.Add({o.label, "held"}, AsDouble(c.held.load()));
+                         }
                      }
                  });
     m.AddCounter(
@@ -194,6 +200,29 @@ void RegisterFederationMetrics(metrics::MetricsRegistry& m,
                  });
 }
 
+void RegisterConfirmationMetrics(metrics::MetricsRegistry& m,
+                                 const EmailConfirmation& confirmation) {
+    m.AddGauge("marketplace_confirmation_held_uploads",
+               "Uploads held until their endorser confirms the e-mail address.", {},
+               [&confirmation](SampleWriter& w) {
+                   if (auto n = confirmation.PendingCount(); n.ok()) w.Add({}, AsDouble(*n));
+               });
+    m.AddCounter("marketplace_confirmation_events_total",
+                 "E-mail confirmation events: held (an upload kept, its message sent), "
+                 "mail_failed (the message could not be sent; nothing kept), confirmed (a link "
+                 "followed), link_refused (a wrong, used or expired link), published (held "
+                 "uploads stored on confirmation), dropped (held uploads expired).",
+                 {"event"}, [&confirmation](SampleWriter& w) {
+                     const ConfirmationCounts& c = confirmation.counts();
+                     w.Add({"held"}, AsDouble(c.held.load()));
+                     w.Add({"mail_failed"}, AsDouble(c.mail_failures.load()));
+                     w.Add({"confirmed"}, AsDouble(c.confirmed.load()));
+                     w.Add({"link_refused"}, AsDouble(c.refused_links.load()));
+                     w.Add({"published"}, AsDouble(c.published.load()));
+                     w.Add({"dropped"}, AsDouble(c.dropped.load()));
+                 });
+}
+
 }  // namespace
 
 void RegisterServerMetrics(metrics::MetricsRegistry& m, const MetricSources& s) {
@@ -205,6 +234,7 @@ void RegisterServerMetrics(metrics::MetricsRegistry& m, const MetricSources& s) 
     if (s.trust) RegisterTrustMetrics(m, *s.trust);
     RegisterReloadMetrics(m, s.reloads);
     if (s.peers) RegisterFederationMetrics(m, s.peers);
+    if (s.confirmation) RegisterConfirmationMetrics(m, *s.confirmation);
     metrics::RegisterProcessMetrics(m, "marketplace");
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "metrics/metrics.hpp"
+#include "registry/email_confirmation.hpp"
 #include "registry/entry_store.hpp"
 #include "registry/federation/peer_sync.hpp"
 #include "registry/redland/entry_graph.hpp"
@@ -38,6 +39,8 @@ struct MetricSources {
     const ReloadCounts& reloads;
     /// Every federation peer's state (server/federation_puller.hpp); null without peers.
     std::function<std::vector<federation::PeerState>()> peers = nullptr;
+    /// upload.confirm_email; null when off.
+    const EmailConfirmation* confirmation = nullptr;
 };
 
 /// Registers the marketplace_* families (uploads, store, entry cache, SPARQL,

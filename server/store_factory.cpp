@@ -3,8 +3,11 @@
 #include <chrono>
 #include <filesystem>
 
+#include "registry/store/memory_confirmation_store.hpp"
 #include "registry/store/memory_store.hpp"
+#include "registry/store/postgres/pg_confirmation_store.hpp"
 #include "registry/store/postgres/postgres_store.hpp"
+#include "registry/store/sqlite_confirmation_store.hpp"
 #include "registry/store/sqlite_store.hpp"
 
 namespace mkt::server {
@@ -31,6 +34,20 @@ Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& c) {
     options.group_commit_window = std::chrono::microseconds(c.group_commit_us);
     MKT_ASSIGN_OR_RETURN(auto sqlite, store::SqliteEntryStore::Open(path, options));
     return std::unique_ptr<EntryStore>(std::move(sqlite));
+}
+
+Result<std::unique_ptr<ConfirmationStore>> OpenConfirmationStore(const conf::StoreConfig& c) {
+    if (c.type == "memory") {
+        return std::unique_ptr<ConfirmationStore>(
+            std::make_unique<store::MemoryConfirmationStore>());
+    }
+    if (c.type == "postgresql") {
+        MKT_ASSIGN_OR_RETURN(auto postgres,
+                             store::PostgresConfirmationStore::Open(c.postgresql_conninfo));
+        return std::unique_ptr<ConfirmationStore>(std::move(postgres));
+    }
+    MKT_ASSIGN_OR_RETURN(auto sqlite, store::SqliteConfirmationStore::Open(c.sqlite_path));
+    return std::unique_ptr<ConfirmationStore>(std::move(sqlite));
 }
 
 std::string DescribeStore(const conf::StoreConfig& c) {

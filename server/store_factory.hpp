@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "conf/config.hpp"
+#include "registry/confirmation_store.hpp"
 #include "registry/entry_store.hpp"
 
 namespace mkt::server {
@@ -13,6 +14,11 @@ namespace mkt::server {
 /// memory, sqlite (creating the file's directory) or postgresql; the errors of
 /// the store's Open.
 Result<std::unique_ptr<EntryStore>> OpenStore(const conf::StoreConfig& config);
+
+/// The e-mail confirmation's store in the same place as the entries (the
+/// SQLite file, the PostgreSQL schema, or memory); open it after OpenStore,
+/// which creates or migrates the schema.
+Result<std::unique_ptr<ConfirmationStore>> OpenConfirmationStore(const conf::StoreConfig& config);
 
 /// "sqlite <path>", "postgresql" or "memory": for messages (never the
 /// conninfo, which may hold a password).

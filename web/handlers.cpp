@@ -200,6 +200,14 @@ Result<Response> UploadSubmit(const WebContext& ctx, Request& req) {
     }
     Result<SubmitResult> result = ctx.registry.Submit(part->content);
     if (!result.ok()) return page(Rejection(result.status(), part->filename));
+    if (result->held) {
+        UploadOutcome held;
+        held.http_status = 202;
+        held.filename = part->filename;
+        held.held_key = result->entry.key;
+        held.held_message = HeldUploadExplanation(*result->held);
+        return page(held);
+    }
     UploadOutcome outcome;
     outcome.http_status = result->created ? 201 : 200;
     outcome.entry = mappers::web::ToEntryRow(result->entry, Links(ctx, req));
@@ -207,6 +215,21 @@ Result<Response> UploadSubmit(const WebContext& ctx, Request& req) {
     outcome.filename = part->filename;
     Response r = page(outcome);
     r.headers.Set("Location", outcome.entry->page_url);
+    return r;
+}
+
+Result<Response> ConfirmPage(const WebContext& ctx, Request& req) {
+    if (!ctx.confirmation) {
+        return Status::NotFound("e-mail confirmation is not enabled on this Marketplace");
+    }
+    MKT_ASSIGN_OR_RETURN(ConfirmOutcome outcome, ctx.confirmation->Confirm(req.Param("token")));
+    ConfirmPageModel model;
+    model.email = outcome.email;
+    model.published = Rows(outcome.published, Links(ctx, req));
+    model.already_stored = std::move(outcome.already_stored);
+    model.refused = std::move(outcome.refused);
+    Response r = HtmlResponse(200, RenderConfirmPage(MakeFrame(ctx, req, ""), model));
+    r.headers.Set("Cache-Control", "no-store");
     return r;
 }
 

@@ -29,9 +29,12 @@ Result<http::Response> EndorsersPage(const WebContext& ctx, http::Request& req);
 Result<http::Response> EndorserPage(const WebContext& ctx, http::Request& req);
 Result<http::Response> UploadForm(const WebContext& ctx, http::Request& req);
 /// POST /upload (multipart/form-data, first file part): 201 with the new entry,
-/// 200 for an identical re-upload, else the status of the rejection (400, 403,
-/// 409, 413, 415...) with the exact message on the upload page.
+/// 200 for an identical re-upload, 202 when held for e-mail confirmation, else the status of the
+/// rejection (400, 403, 409, 413, 415...) with the exact message on the upload page.
 Result<http::Response> UploadSubmit(const WebContext& ctx, http::Request& req);
+/// GET /confirm/{token}: follows an e-mail confirmation link; the page lists
+/// what was published. Errors: kNotFound for a wrong, used or expired link.
+Result<http::Response> ConfirmPage(const WebContext& ctx, http::Request& req);
 /// GET /sparql[?query=...]: the query form (prefilled).
 Result<http::Response> SparqlPage(const WebContext& ctx, http::Request& req);
 /// GET /assets/{name}: an embedded asset. Errors: kNotFound.

@@ -476,6 +476,14 @@ std::string RenderUploadPage(const Frame& f, const std::optional<UploadOutcome>&
             "</h2>\n<p>" + Link(r.page_url, r.title.empty() ? r.identifier : r.title) +
             ": image <code>" + E(r.identifier) + "</code> endorsed by " + E(r.email) +
             " on <time>" + E(r.created) + "</time>, " + StatusBadge(r.status) + ".</p></section>\n";
+    } else if (outcome && outcome->held_key) {
+        const EntryKey& k = *outcome->held_key;
+        body +=
+            "<section class=\"outcome held\" role=\"status\" id=\"upload-result\"><h2>Held "
+            "until the e-mail address is confirmed (202)</h2>\n<p>Image <code>" +
+            E(k.identifier) + "</code> endorsed by " + E(k.email) + " on <time>" +
+            E(k.created.ToString()) + "</time>.</p>\n<p class=\"message\">" +
+            E(outcome->held_message) + "</p></section>\n";
     } else if (outcome) {
         body +=
             "<section class=\"outcome error\" role=\"alert\" id=\"upload-result\"><h2>Rejected "
@@ -494,6 +502,45 @@ std::string RenderUploadPage(const Frame& f, const std::optional<UploadOutcome>&
             "accept=\".xml,application/rdf+xml,application/xml\" required></p>\n<p><button "
             "type=\"submit\">Upload</button></p>\n</form>\n";
     return Layout(f, "Upload", body);
+}
+
+std::string RenderConfirmPage(const Frame& f, const ConfirmPageModel& m) {
+    std::string body = "<h1>E-mail address confirmed</h1>\n<p><strong>" + E(m.email) +
+                       "</strong> is confirmed on this Marketplace: entries signed for it are "
+                       "published as soon as they are uploaded.</p>\n";
+    body += "<section aria-labelledby=\"published-h\"><h2 id=\"published-h\">Published now (" +
+            std::to_string(m.published.size()) + ")</h2>\n";
+    if (m.published.empty()) {
+        body += "<p>No held entry was waiting (they may have expired).</p>\n";
+    } else {
+        body += "<ul class=\"published\">";
+        for (const EntryRow& r : m.published) {
+            body += "<li>" + Link(r.page_url, r.title.empty() ? r.identifier : r.title) +
+                    ": image <code>" + E(r.identifier) + "</code> endorsed on <time>" +
+                    E(r.created) + "</time>, " + StatusBadge(r.status) + "</li>";
+        }
+        body += "</ul>\n";
+    }
+    body += "</section>\n";
+    if (!m.already_stored.empty()) {
+        body += "<section><h2>Already stored</h2><ul>";
+        for (const EntryKey& k : m.already_stored) {
+            body += "<li>image <code>" + E(k.identifier) + "</code> endorsed on <time>" +
+                    E(k.created.ToString()) + "</time></li>";
+        }
+        body += "</ul></section>\n";
+    }
+    if (!m.refused.empty()) {
+        body += "<section class=\"outcome error\" role=\"alert\"><h2>Not published (" +
+                std::to_string(m.refused.size()) + ")</h2><ul>";
+        for (const auto& [k, status] : m.refused) {
+            body += "<li>image <code>" + E(k.identifier) + "</code> endorsed on <time>" +
+                    E(k.created.ToString()) + "</time>: <span class=\"message\">" +
+                    E(status.message()) + "</span></li>";
+        }
+        body += "</ul></section>\n";
+    }
+    return Layout(f, "E-mail address confirmed", body);
 }
 
 std::string RenderSparqlPage(const Frame& f, std::string_view query) {

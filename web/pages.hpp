@@ -62,6 +62,17 @@ struct UploadOutcome {
     std::optional<mappers::web::EntryRow> entry;  // the stored entry on success
     bool created = false;                         // false: identical re-upload
     std::string filename;
+    /// Held for e-mail confirmation (202): the upload's key and what happens next.
+    std::optional<EntryKey> held_key;
+    std::string held_message;
+};
+
+/// What a followed confirmation link did (GET /confirm/{token}).
+struct ConfirmPageModel {
+    std::string email;
+    std::vector<mappers::web::EntryRow> published;  // in seq order
+    std::vector<EntryKey> already_stored;
+    std::vector<std::pair<EntryKey, Status>> refused;
 };
 
 /// The seed queries of the SPARQL page.
@@ -80,6 +91,7 @@ std::string RenderEndorsersPage(const Frame& frame,
 std::string RenderEndorserPage(const Frame& frame, const EndorserPageModel& model);
 /// The form; with `outcome`, also the result of the upload that was just made.
 std::string RenderUploadPage(const Frame& frame, const std::optional<UploadOutcome>& outcome);
+std::string RenderConfirmPage(const Frame& frame, const ConfirmPageModel& model);
 /// The query form prefilled with `query`; results are fetched from /query.
 std::string RenderSparqlPage(const Frame& frame, std::string_view query);
 /// An error page: HTTP status, code name and the exact message.

@@ -34,6 +34,11 @@ void RegisterWebUi(http::Router& router, const WebContext& ctx) {
     router.Add(Method::kGet, "/upload", page(&UploadForm), html_errors);
     router.Add(Method::kPost, "/upload", page(&UploadSubmit), html_errors);
     router.Add(Method::kGet, "/sparql", page(&SparqlPage), html_errors);
+    if (ctx.confirmation) {
+        // People open the link from a mail client: HTML is the default here.
+        router.Add(Method::kGet, "/confirm/{token}", page(&ConfirmPage), negotiated_errors,
+                   http::Representation{{"text/html"}, true});
+    }
     router.Add(Method::kGet, "/assets/{name}", page(&GetAsset), html_errors);
 }
 

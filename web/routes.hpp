@@ -12,6 +12,7 @@
 #include <string>
 
 #include "http/router.hpp"
+#include "registry/email_confirmation.hpp"
 #include "registry/provider_holdings.hpp"
 #include "registry/registry.hpp"
 
@@ -22,6 +23,9 @@ struct WebContext {
     std::string trust_mode;  // "strict" / "compat": compat pages show a warning
     /// What providers hold in their Glance (occi.provider.<name>.glance); null: none read.
     const ProviderHoldings* holdings = nullptr;
+    /// upload.confirm_email: the links of the confirmation messages open
+    /// /confirm/<token>; null when off (the route then answers 404).
+    EmailConfirmation* confirmation = nullptr;
 };
 
 /// Registers every web route. `context` must outlive the router.

@@ -22,7 +22,10 @@ const ArgParser& Parser() {
     static const ArgParser parser(
         "upload FILE... [options]",
         "Uploads signed metadata documents ('-': stdin) to the Marketplace and prints the\n"
-        "URL of each entry. An identical re-upload is a success (the entry is unchanged).",
+        "URL of each entry. An identical re-upload is a success (the entry is unchanged).\n"
+        "On a Marketplace that confirms e-mail addresses, the first uploads of an endorser\n"
+        "are held until the link mailed to the address is opened: that is a success too,\n"
+        "with no URL printed and the server's explanation on stderr.",
         {});
     return parser;
 }
@@ -47,6 +50,11 @@ int RunUpload(const std::vector<std::string>& args, CommandContext& ctx) {
             const int code = Fail(ctx, kName, uploaded.status().WithPrefix(file + ": "));
             if (uploaded.status().code() == StatusCode::kUnavailable) return kExitIo;
             exit_code = std::max(exit_code, code);
+            continue;
+        }
+        if (uploaded->held) {
+            // Nothing is stored yet, so there is no URL to print.
+            if (!ctx.quiet) ctx.err << file << ": held: " << uploaded->message << "\n";
             continue;
         }
         ctx.out << uploaded->url << "\n";

@@ -73,8 +73,36 @@ CREATE INDEX entries_newest_by_os     ON entries (newest, os_lc, deprecated, cre
 CREATE INDEX entries_newest_by_status ON entries (newest, deprecated, valid_until);
 )sql";
 
+// Version 3: e-mail confirmation (registry/confirmation_store.hpp): uploads held
+// until their endorser confirms the address, the SHA-256 hashes of the links
+// sent, the confirmed addresses. Times are Unix seconds; used_at NULL = unused.
+constexpr const char* kMigrateToV3 = R"sql(
+CREATE TABLE pending_uploads (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    email      TEXT    NOT NULL,
+    identifier TEXT    NOT NULL,
+    created    TEXT    NOT NULL,
+    document   BLOB    NOT NULL,
+    received   INTEGER NOT NULL,
+    expires    INTEGER NOT NULL
+);
+CREATE INDEX pending_uploads_by_email  ON pending_uploads (email, id);
+CREATE INDEX pending_uploads_by_expiry ON pending_uploads (expires);
+CREATE TABLE confirmation_tokens (
+    token_hash TEXT    PRIMARY KEY,
+    email      TEXT    NOT NULL,
+    expires    INTEGER NOT NULL,
+    used_at    INTEGER
+);
+CREATE INDEX confirmation_tokens_by_email ON confirmation_tokens (email);
+CREATE TABLE confirmed_emails (
+    email        TEXT    PRIMARY KEY,
+    confirmed_at INTEGER NOT NULL
+);
+)sql";
+
 // Migration i brings a database from version i + 1 to i + 2.
-constexpr const char* kMigrations[] = {kMigrateToV2};
+constexpr const char* kMigrations[] = {kMigrateToV2, kMigrateToV3};
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per version");
 
 Status NotOurs(const Connection& db, std::string why) {

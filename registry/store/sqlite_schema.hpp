@@ -21,6 +21,9 @@
 //    is_latest: the CIMI query (newest, os, valid, created after, newest first)
 //    is then one range of the covering index entries_newest_by_os, counted in
 //    under 1 ms at 100,000 entries instead of 78 ms with a per-row NOT EXISTS.
+//  * pending_uploads, confirmation_tokens, confirmed_emails (version 3): the
+//    state of the e-mail confirmation (registry/confirmation_store.hpp); held
+//    uploads are not entries and no entry query reads these tables.
 //  * entry_payloads: per seq, the typed fields as a codec string (entry_codec.hpp)
 //    and the signed document bytes untouched. Kept out of `entries` so that
 //    scans and index walks over entries touch small rows (a free-text scan of
@@ -35,8 +38,10 @@
 namespace mkt::store::sqlite {
 
 /// The version this program writes and reads. History: 1 initial; 2 adds
-/// entries.newest and its indexes.
-inline constexpr int kSchemaVersion = 2;
+/// entries.newest and its indexes; 3 adds the e-mail confirmation tables
+/// pending_uploads, confirmation_tokens and confirmed_emails
+/// (sqlite_confirmation_store.hpp).
+inline constexpr int kSchemaVersion = 3;
 
 /// Creates the schema in an empty database, or checks the version of an existing
 /// one and migrates an older one in place (in one IMMEDIATE transaction, so

@@ -143,6 +143,50 @@ TEST(ConfigTest, FederationPeersAndImageListsAreCheckedWithTheirKeysNamed) {
     }
 }
 
+TEST(ConfigTest, EmailConfirmationNeedsASenderAndAPublicUrlAndChecksItsKeys) {
+    const std::vector<std::string> good = {"upload.confirm_email=true",
+                                           "smtp.from=marketplace@example.org",
+                                           "http.public_url=https://mp.example.org/",
+                                           "smtp.host=mail.example.org",
+                                           "smtp.port=587",
+                                           "smtp.tls=starttls",
+                                           "smtp.username=mp",
+                                           "smtp.password_file=/etc/marketplace/smtp-password",
+                                           "upload.confirmation_lifetime_seconds=86400"};
+    auto c = Load(std::nullopt, {}, good);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_TRUE(c->confirmation.enabled);
+    EXPECT_EQ(c->confirmation.smtp_port, 587);
+    EXPECT_EQ(c->confirmation.smtp_tls, "starttls");
+    EXPECT_EQ(c->confirmation.lifetime_seconds, 86400);
+    // Off by default, and then nothing else is required.
+    EXPECT_FALSE(Load(std::nullopt, {}, {})->confirmation.enabled);
+    EXPECT_EQ(Load(std::nullopt, {}, {})->confirmation.smtp_tls, "opportunistic");
+
+    const std::pair<std::vector<std::string>, std::string> bad[] = {
+        {{"upload.confirm_email=true", "http.public_url=https://mp.example.org/"},
+         "needs smtp.from"},
+        {{"upload.confirm_email=true", "smtp.from=not-an-address",
+          "http.public_url=https://mp.example.org/"},
+         "needs smtp.from"},
+        {{"upload.confirm_email=true", "smtp.from=a@example.org"}, "needs http.public_url"},
+        {{"upload.confirm_email=yes please"}, "upload.confirm_email"},
+        {{"smtp.tls=sometimes"},
+         "smtp.tls: 'sometimes' is not one of opportunistic, starttls, "
+         "implicit"},
+        {{"smtp.port=0"}, "smtp.port"},
+        {{"upload.confirmation_lifetime_seconds=5"}, "upload.confirmation_lifetime_seconds"},
+        {{"upload.confirm_email=true", "smtp.from=a@example.org",
+          "http.public_url=https://mp.example.org/", "smtp.password_file=/p"},
+         "smtp.password_file is set but smtp.username is not"},
+    };
+    for (const auto& [settings, message] : bad) {
+        auto r = Load(std::nullopt, {}, settings);
+        ASSERT_FALSE(r.ok()) << settings[0];
+        EXPECT_NE(r.status().message().find(message), std::string::npos) << r.status().message();
+    }
+}
+
 TEST(ConfigTest, DumpRoundTrips) {
     auto c = Load(
         std::nullopt, {},

@@ -64,9 +64,37 @@ CREATE INDEX entries_newest_by_os  ON entries (newest, os_lc, deprecated, create
 CREATE INDEX entries_newest_by_status ON entries (newest, deprecated, valid_until);
 )sql";
 
-// Migration i brings a schema from version i + 1 to i + 2 (none yet: version 1
-// is the first).
-constexpr std::array<const char*, kSchemaVersion - 1> kMigrations = {};
+// Version 2: e-mail confirmation (registry/confirmation_store.hpp), the tables
+// of SQLite schema version 3: uploads held until their endorser confirms the
+// address, the SHA-256 hashes of the links sent, the confirmed addresses.
+// Times are Unix seconds; used_at NULL = not used yet.
+constexpr const char* kMigrateToV2 = R"sql(
+CREATE TABLE pending_uploads (
+    id         BIGSERIAL PRIMARY KEY,
+    email      TEXT COLLATE "C" NOT NULL,
+    identifier TEXT COLLATE "C" NOT NULL,
+    created    TEXT COLLATE "C" NOT NULL,
+    document   BYTEA  NOT NULL,
+    received   BIGINT NOT NULL,
+    expires    BIGINT NOT NULL
+);
+CREATE INDEX pending_uploads_by_email  ON pending_uploads (email, id);
+CREATE INDEX pending_uploads_by_expiry ON pending_uploads (expires);
+CREATE TABLE confirmation_tokens (
+    token_hash TEXT COLLATE "C" PRIMARY KEY,
+    email      TEXT COLLATE "C" NOT NULL,
+    expires    BIGINT NOT NULL,
+    used_at    BIGINT
+);
+CREATE INDEX confirmation_tokens_by_email ON confirmation_tokens (email);
+CREATE TABLE confirmed_emails (
+    email        TEXT COLLATE "C" PRIMARY KEY,
+    confirmed_at BIGINT NOT NULL
+);
+)sql";
+
+// Migration i brings a schema from version i + 1 to i + 2.
+constexpr std::array<const char*, kSchemaVersion - 1> kMigrations = {kMigrateToV2};
 
 // Any constant: the key of the advisory lock that serialises schema work.
 constexpr const char* kSchemaLock = "SELECT pg_advisory_xact_lock(7206151201)";

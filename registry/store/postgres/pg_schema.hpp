@@ -26,8 +26,10 @@
 namespace mkt::store::pg {
 
 /// The version this program writes and reads. History: 1 initial (the columns
-/// of SQLite schema version 2, i.e. with the per-image `newest` flag).
-inline constexpr int kSchemaVersion = 1;
+/// of SQLite schema version 2, i.e. with the per-image `newest` flag); 2 adds
+/// the e-mail confirmation tables pending_uploads, confirmation_tokens and
+/// confirmed_emails (pg_confirmation_store.hpp), as SQLite version 3.
+inline constexpr int kSchemaVersion = 2;
 
 /// Creates the schema in an empty schema of the database, or checks the version
 /// of an existing one and migrates an older one in place: in one transaction

@@ -17,6 +17,8 @@
 
 #include <gtest/gtest.h>
 
+#include "registry/store/postgres/pg_confirmation_store.hpp"
+#include "tests/registry/store/confirmation_store_conformance.hpp"
 #include "tests/registry/store/entry_store_conformance.hpp"
 #include "tests/support/pg_test.hpp"
 
@@ -51,6 +53,41 @@ struct PostgresStoreFactory {
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, EntryStoreConformance,
                                ::testing::Types<PostgresStoreFactory>);
+
+struct PostgresConfirmationStoreFactory {
+    static std::unique_ptr<ConfirmationStore> Make(const std::filesystem::path&) {
+        auto s = store::PostgresConfirmationStore::Open(FreshSchema());
+        if (!s.ok()) {
+            ADD_FAILURE() << s.status().ToString();
+            return nullptr;
+        }
+        return std::move(s).value();
+    }
+};
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, ConfirmationStoreConformance,
+                               ::testing::Types<PostgresConfirmationStoreFactory>);
+
+TEST(PostgresStoreTest, AVersion1SchemaIsMigratedToTheConfirmationTablesKeepingItsEntries) {
+    const std::string conninfo = FreshSchema();
+    Entry e = TestEntry(1, "a@example.org", kT0);
+    {
+        auto s = OpenOn(conninfo);
+        ASSERT_TRUE(s.ok()) << s.status().ToString();
+        ASSERT_TRUE((*s)->Put(e).ok());
+    }
+    // What a version 1 deployment has: no confirmation tables.
+    ASSERT_EQ(RawExec(conninfo,
+                      "DROP TABLE pending_uploads, confirmation_tokens, confirmed_emails; "
+                      "UPDATE schema_version SET version = 1"),
+              "");
+    auto confirmations = store::PostgresConfirmationStore::Open(conninfo);
+    ASSERT_TRUE(confirmations.ok()) << confirmations.status().ToString();
+    EXPECT_EQ(PgScalar(conninfo, "SELECT version FROM schema_version"), 2);
+    EXPECT_EQ(*(*confirmations)->CountPending(), 0u);
+    auto s = OpenOn(conninfo);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ((*s)->Get(e.key)->document, e.document);
+}
 
 TEST(PostgresStoreTest, OpeningTwiceKeepsTheSchemaAndTheEntries) {
     const std::string conninfo = FreshSchema();

@@ -18,6 +18,8 @@
 #include <gtest/gtest.h>
 
 #include "registry/store/sql_list_query.hpp"
+#include "registry/store/sqlite_confirmation_store.hpp"
+#include "tests/registry/store/confirmation_store_conformance.hpp"
 #include "tests/registry/store/entry_store_conformance.hpp"
 #include "tests/support/paths.hpp"
 
@@ -39,6 +41,22 @@ struct SqliteStoreFactory {
 };
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, EntryStoreConformance, ::testing::Types<SqliteStoreFactory>);
+
+// In the entry store's file, as the server keeps them.
+struct SqliteConfirmationStoreFactory {
+    static std::unique_ptr<ConfirmationStore> Make(const std::filesystem::path& dir) {
+        auto entries = SqliteEntryStore::Open(dir / "entries.db");
+        if (!entries.ok()) ADD_FAILURE() << entries.status().ToString();
+        auto s = store::SqliteConfirmationStore::Open(dir / "entries.db");
+        if (!s.ok()) {
+            ADD_FAILURE() << s.status().ToString();
+            return nullptr;
+        }
+        return std::move(s).value();
+    }
+};
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, ConfirmationStoreConformance,
+                               ::testing::Types<SqliteConfirmationStoreFactory>);
 
 /// Runs SQL on the file through a connection of the test's own.
 void RawExec(const std::filesystem::path& path, const std::string& sql) {
@@ -168,7 +186,7 @@ TEST_F(SqliteStoreTest, FileIsInWalModeAndRecordsItsSchemaVersion) {
     Entry e = TestEntry(1, "a@example.org", kT0);
     ASSERT_TRUE(store->Put(e).ok());
     EXPECT_EQ(RawQueryText(path_, "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(RawQueryText(path_, "SELECT version FROM schema_version"), "2");
+    EXPECT_EQ(RawQueryText(path_, "SELECT version FROM schema_version"), "3");
     EXPECT_TRUE(std::filesystem::exists(path_.string() + "-wal"));
 }
 
@@ -211,7 +229,7 @@ TEST_F(SqliteStoreTest, OpeningANewerSchemaFailsNamingBothVersions) {
     Result<std::unique_ptr<SqliteEntryStore>> s = SqliteEntryStore::Open(path_);
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_NE(s.status().message().find("schema version 7, newer than this program supports (2)"),
+    EXPECT_NE(s.status().message().find("schema version 7, newer than this program supports (3)"),
               std::string::npos)
         << s.status().message();
 }
@@ -390,7 +408,7 @@ TEST_F(SqliteStoreTest, OpeningAVersion1FileMigratesItInPlaceKeepingEveryEntry) 
 
     auto store = OpenStore();
     ASSERT_NE(store, nullptr);
-    EXPECT_EQ(RawQueryText(path_, "SELECT version FROM schema_version"), "2");
+    EXPECT_EQ(RawQueryText(path_, "SELECT version FROM schema_version"), "3");
     EXPECT_EQ(RawQueryText(path_, "SELECT COUNT(*) FROM entries"), std::to_string(written.size()));
     EXPECT_EQ(RawQueryText(path_,
                            "SELECT group_concat(seq) FROM (SELECT seq FROM entries WHERE "
