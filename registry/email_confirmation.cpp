@@ -10,8 +10,8 @@ Status UnknownTokenError() {
 
 Status UsedTokenError(Timestamp used_at) {
     return Status::NotFound("confirmation link already used at " + used_at.ToString() +
-                            ": each link works once; the address is confirmed or a newer "
-                            "link replaced this one");
+                            ": each link works once, and the address it was sent to has been "
+                            "confirmed (its held entries were published then)");
 }
 
 Status ExpiredTokenError(Timestamp expired_at) {

@@ -4,6 +4,8 @@
 // link publishes and in which order, every refused link, a mail server that is
 // down, replicas on PostgreSQL sharing the held uploads, and federation entries
 // that are never held.
+#include <cstdlib>
+#include <fstream>
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -215,6 +217,17 @@ TEST_F(ConfirmationFlowTest, HeldUploadsArePublishedInUploadOrderByTheMailedLink
               std::string::npos)
         << metrics.substr(metrics.find("marketplace_confirmation"), 800);
     EXPECT_NE(metrics.find("marketplace_confirmation_held_uploads 0"), std::string::npos);
+    EXPECT_NE(
+        metrics.find("marketplace_uploads_accepted_total{origin=\"upload\",result=\"held\"} 3"),
+        std::string::npos);
+    EXPECT_NE(
+        metrics.find(
+            "marketplace_uploads_accepted_total{origin=\"confirmation\",result=\"created\"} 3"),
+        std::string::npos);
+    const auto file = dir_ / "metrics.txt";
+    std::ofstream(file) << metrics;
+    const std::string check = "promtool check metrics < '" + file.string() + "' > /dev/null 2>&1";
+    EXPECT_EQ(std::system(check.c_str()), 0) << "promtool refused the confirmation metrics";
 }
 
 TEST_F(ConfirmationFlowTest, HeldUploadsSurviveARestartAndAnExpiredLinkPublishesNothing) {
