@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "registry/text.hpp"
+
 namespace mkt::cimi {
 namespace {
 
@@ -481,6 +483,11 @@ bool Evaluate(const Node& node, const FilterTarget& target) {
     if (c.property) {
         auto value = target.Property(*c.property);
         if (!value) return c.op == Op::kNe;
+        const auto* literal = std::get_if<std::string>(&c.literal);
+        if (literal && target.PropertyIgnoresCase(*c.property)) {
+            return Compare(Value(text::AsciiLower(*value)), c.op,
+                           Value(text::AsciiLower(*literal)));
+        }
         return Compare(Value(std::string(*value)), c.op, c.literal);
     }
     auto value = target.Attribute(c.attribute);

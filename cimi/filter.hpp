@@ -80,6 +80,9 @@ class FilterTarget {
     virtual std::optional<Value> Attribute(std::string_view path) const = 0;
     /// The value of `properties[key]`, or nullopt when absent.
     virtual std::optional<std::string_view> Property(std::string_view key) const = 0;
+    /// True when comparisons of `properties[key]` ignore ASCII case on both
+    /// sides (the value shown stays as it is); default: case-sensitive, as CIMI.
+    virtual bool PropertyIgnoresCase(std::string_view) const { return false; }
 };
 
 /// The declared type of each attribute a collection knows; nullopt = unknown

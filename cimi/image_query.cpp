@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "registry/identifier.hpp"
+#include "registry/text.hpp"
 
 namespace mkt::cimi {
 namespace {
@@ -17,10 +18,6 @@ std::optional<Value> NonEmpty(const std::string& s) {
 }
 
 // ------------------------------------------------------------------ planning
-
-bool IsLower(const std::string& s) {
-    return std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
 
 StatusSet Intersect(StatusSet a, StatusSet b) {
     return {a.valid && b.valid, a.expired && b.expired, a.deprecated && b.deprecated};
@@ -52,8 +49,13 @@ void Flatten(const Node& node, std::vector<const Node*>& terms, bool& exact) {
 }
 
 // Sets `field` to `value`, or marks the plan empty when another value is set.
-void PushEquals(std::optional<std::string>& field, const std::string& value, StorePlan& plan) {
-    if (field && *field != value) plan.empty = true;
+/// `ignore_case`: the store compares the field ignoring ASCII case, so two
+/// values that differ only in case are the same condition.
+void PushEquals(std::optional<std::string>& field, const std::string& value, StorePlan& plan,
+                bool ignore_case = false) {
+    if (field && (ignore_case ? !text::EqualsIgnoreCase(*field, value) : *field != value)) {
+        plan.empty = true;
+    }
     field = value;
 }
 
@@ -69,14 +71,10 @@ bool Push(const Comparison& c, StorePlan& plan) {
             return true;
         }
         if (c.op != Op::kEq) return false;
-        if (key == "os" || key == "os-version" || key == "os-arch") {
-            // Properties hold lower case; the store compares ignoring case.
-            if (!IsLower(*text)) {
-                plan.empty = true;
-                return true;
-            }
+        if (IsCaseInsensitiveProperty(key)) {
+            // Both the store and the evaluator compare these ignoring ASCII case.
             auto& field = key == "os" ? q.os : key == "os-version" ? q.os_version : q.os_arch;
-            PushEquals(field, *text, plan);
+            PushEquals(field, *text, plan, true);
             return true;
         }
         if (key == "endorser") {
@@ -157,6 +155,14 @@ std::optional<Value> ImageTarget::Attribute(std::string_view path) const {
         return NonEmpty(image_.related_image);
     }
     return std::nullopt;
+}
+
+bool IsCaseInsensitiveProperty(std::string_view key) {
+    return key == "os" || key == "os-version" || key == "os-arch";
+}
+
+bool ImageTarget::PropertyIgnoresCase(std::string_view key) const {
+    return IsCaseInsensitiveProperty(key);
 }
 
 std::optional<std::string_view> ImageTarget::Property(std::string_view key) const {

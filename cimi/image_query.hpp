@@ -27,6 +27,11 @@ namespace mkt::cimi {
 
 inline constexpr uint64_t kMaxPageItems = 1000;  // images per response
 
+/// The properties whose `property[...]` comparisons ignore ASCII case on both
+/// sides: os, os-version, os-arch (the store indexes them that way; the values
+/// shown are the signed ones). Every other property compares case-sensitively.
+bool IsCaseInsensitiveProperty(std::string_view key);
+
 /// The filter view of a MachineImage (attributes as in the JSON form;
 /// `relatedImage` and `relatedImage/href` both give the related id).
 class ImageTarget : public FilterTarget {
@@ -34,6 +39,7 @@ class ImageTarget : public FilterTarget {
     explicit ImageTarget(const mappers::cimi::MachineImage& image) : image_(image) {}
     std::optional<Value> Attribute(std::string_view path) const override;
     std::optional<std::string_view> Property(std::string_view key) const override;
+    bool PropertyIgnoresCase(std::string_view key) const override;
 
   private:
     const mappers::cimi::MachineImage& image_;

@@ -121,8 +121,25 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseFormEncoded
     return out;
 }
 
+std::string_view OriginForm(std::string_view target) {
+    size_t scheme_end = 0;
+    if (text::StartsWithIgnoreCase(target, "http://")) {
+        scheme_end = 7;
+    } else if (text::StartsWithIgnoreCase(target, "https://")) {
+        scheme_end = 8;
+    } else {
+        return target;
+    }
+    // "http://host?q" has an empty path: its origin form "/?q" is made by ParseTarget.
+    const size_t path = target.find_first_of("/?", scheme_end);
+    if (path == std::string_view::npos) return "/";
+    return target.substr(path);
+}
+
 bool ParseTarget(std::string_view target, Request& request) {
-    request.target = std::string(target);
+    target = OriginForm(target);
+    request.target = target.starts_with('?') ? "/" + std::string(target) : std::string(target);
+    target = request.target;
     const size_t q = target.find('?');
     const std::string_view path = target.substr(0, q);
     request.path = std::string(path);

@@ -80,8 +80,15 @@ struct Response {
 };
 
 /// Splits "path?query" into a Request's path, segments and query (decoded).
-/// Returns false for an undecodable target (bad percent escape, NUL byte).
+/// An absolute-form target ("http://host:port/path?query", which HTTP/1.1
+/// servers must accept, RFC 9112 section 3.2.2) is read as its origin form; its
+/// authority is ignored (links are built from http.public_url or Host, as for
+/// any request). Returns false for an undecodable target (bad percent escape,
+/// NUL byte).
 bool ParseTarget(std::string_view target, Request& request);
+/// The origin form of a request target: an absolute-form target without its
+/// scheme and authority ("/" when it has no path); any other target unchanged.
+std::string_view OriginForm(std::string_view target);
 /// Percent-decodes `text`; '+' becomes a space when `plus_is_space`. Empty on bad escapes.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 /// Parses an application/x-www-form-urlencoded string into pairs.

@@ -138,7 +138,7 @@ class InnerHandler final : public P::Http::Handler {
         while (guard && !guard->heads().empty() && !filled) {
             std::string head = std::move(guard->heads().front());
             guard->heads().pop_front();
-            filled = FillFromHead(head, request) && request.path == req.resource();
+            filled = FillFromHead(head, request) && request.path == OriginForm(req.resource());
         }
         Response response;
         if (!filled) {

@@ -25,11 +25,11 @@ std::map<std::string, std::string> Properties(const Entry& entry,
     const EntryMetadata& m = entry.metadata;
     std::map<std::string, std::string> p;
     Put(p, "identifier", entry.key.identifier);
-    // Lower case: the store compares these case-insensitively, CIMI case-sensitively;
-    // lower-case values make both agree (docs/api/cimi.md).
-    Put(p, "os", AsciiLower(m.os));
-    Put(p, "os-version", AsciiLower(m.os_version));
-    Put(p, "os-arch", AsciiLower(m.os_arch));
+    // As signed; `property[...]` compares these three ignoring case on both sides
+    // (cimi/image_query.hpp, docs/api/cimi.md).
+    Put(p, "os", m.os);
+    Put(p, "os-version", m.os_version);
+    Put(p, "os-arch", m.os_arch);
     Put(p, "format", m.format);
     Put(p, "compression", m.compression);
     Put(p, "hypervisor", m.hypervisor);

@@ -1,7 +1,6 @@
 #include "mappers/occi_model.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "mappers/native_json.hpp"
 #include "registry/identifier.hpp"
@@ -444,11 +443,19 @@ std::optional<ProviderStorage> RecogniseProviderStorage(
 }
 
 std::string GibibytesOf(uint64_t bytes) {
-    const double gib = static_cast<double>(bytes) / 1073741824.0;
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, gib);
-    if (ec != std::errc()) return "0";
-    return std::string(buf, end);
+    // bytes / 2^30 has at most 30 decimal places: write it exactly, in plain
+    // decimal (the OCCI rendering's number grammar has no exponent), so the byte
+    // count can be recovered from it.
+    constexpr uint64_t kGib = uint64_t{1} << 30;
+    std::string out = std::to_string(bytes >> 30);
+    uint64_t rest = bytes & (kGib - 1);
+    if (rest != 0) out.push_back('.');
+    while (rest != 0) {
+        rest *= 10;
+        out.push_back(static_cast<char>('0' + (rest >> 30)));
+        rest &= kGib - 1;
+    }
+    return out;
 }
 
 }  // namespace mkt::mappers::occi

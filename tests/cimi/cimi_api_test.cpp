@@ -137,11 +137,16 @@ TEST_F(CimiApiTest, FilterCasesOnRealEntriesGiveExactResultsAndCount) {
          Filter("property['status']='expired' or property['status']='deprecated'"),
          {"short", "centos"},
          2},
-        {"os values are lower case",
+        {"os compares ignoring case on both sides",
          Filter("state!='AVAILABLE' and property['os']='centos'"),
          {"centos"},
          1},
-        {"strings are case-sensitive", Filter("property['os']='CentOS'"), {}, 0},
+        {"os as signed", Filter("state!='AVAILABLE' and property['os']='CentOS'"), {"centos"}, 1},
+        {"os relational ignores case too",
+         Filter("state='ERROR' and property['os']>='CENTOS' and property['os']<'CI'"),
+         {"centos"},
+         1},
+        {"other strings are case-sensitive", Filter("name='debian 12'"), {}, 0},
         {"newest endorser speaks for the image",
          Filter("property['endorser']='erin@example.org'"),
          {"ubuntu-b"},
@@ -323,6 +328,16 @@ TEST_F(CimiApiTest, EmptyValuesAreOmitted) {
     for (const auto& [key, value] : a["properties"].items()) EXPECT_NE(value, "") << key;
     EXPECT_EQ(Send("GET", "cimi/machineImages/" + IdentifierOf("ubuntu-a")).body.find("\"\""),
               std::string::npos);
+}
+
+TEST_F(CimiApiTest, OsVersionAndArchAreShownExactlyAsSigned) {
+    json centos = GetJson("cimi/machineImages/" + IdentifierOf("centos"));
+    EXPECT_EQ(centos["properties"]["os"], "CentOS");  // the signed value, not lower-cased
+    json listed = json::parse(Send("GET", Filter("state='ERROR' and property['os']='centos'"),
+                                   {{"Accept", "application/json"}})
+                                  .body);
+    ASSERT_EQ(listed["count"], 1);
+    EXPECT_EQ(listed["machineImages"][0]["properties"]["os"], "CentOS");
 }
 
 TEST_F(CimiApiTest, UnknownImageIs404AndWritesAre405WithAllow) {

@@ -58,7 +58,9 @@ TEST(CimiQueryPlan, MentioningStateOrStatusReachesDeprecatedAndExpiredImages) {
 
 TEST(CimiQueryPlan, UnsatisfiableTermsMakeAnEmptyPlanWithoutAStoreQuery) {
     EXPECT_TRUE(Plan("state='CREATING'").empty);
-    EXPECT_TRUE(Plan("property['os']='Ubuntu'").empty);  // properties hold lower case
+    // os, os-version, os-arch compare ignoring case: 'Ubuntu' is 'ubuntu'.
+    EXPECT_FALSE(Plan("property['os']='Ubuntu'").empty);
+    EXPECT_FALSE(Plan("property['os']='Ubuntu' and property['os']='ubuntu'").empty);
     EXPECT_TRUE(Plan("property['os']='ubuntu' and property['os']='debian'").empty);
     EXPECT_TRUE(Plan("state='AVAILABLE' and property['status']='expired'").empty);
 }

@@ -19,6 +19,22 @@ TEST(RequestTest, DecodesSegmentsAndQuery) {
     EXPECT_FALSE(r.QueryParam("none").has_value());
 }
 
+TEST(RequestTest, AnAbsoluteFormTargetIsReadAsItsOriginForm) {
+    Request r;
+    ASSERT_TRUE(ParseTarget("http://host.example.org:8204/storage/abc?x=1", r));
+    EXPECT_EQ(r.path, "/storage/abc");
+    EXPECT_EQ(r.target, "/storage/abc?x=1");
+    EXPECT_EQ(r.segments, (std::vector<std::string>{"storage", "abc"}));
+    EXPECT_EQ(r.QueryParam("x"), "1");
+    ASSERT_TRUE(ParseTarget("HTTPS://host", r));
+    EXPECT_EQ(r.path, "/");
+    ASSERT_TRUE(ParseTarget("http://host?q=2", r));
+    EXPECT_EQ(r.path, "/");
+    EXPECT_EQ(r.QueryParam("q"), "2");
+    EXPECT_EQ(OriginForm("/plain/path"), "/plain/path");
+    EXPECT_EQ(OriginForm("ftp://host/x"), "ftp://host/x");  // not an HTTP URI: left alone
+}
+
 TEST(RequestTest, RefusesBadEscapes) {
     Request r;
     EXPECT_FALSE(ParseTarget("/a%2", r));

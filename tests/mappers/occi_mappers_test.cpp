@@ -170,6 +170,14 @@ TEST(OcciMappersTest, SizeIsInGibibytes) {
     EXPECT_EQ(GibibytesOf(0), "0");
     EXPECT_EQ(GibibytesOf(1073741824), "1");
     EXPECT_EQ(GibibytesOf(536870912), "0.5");
+    // Exact, in plain decimal: the text rendering's number grammar has no exponent.
+    EXPECT_EQ(GibibytesOf(4096), "0.000003814697265625");
+    EXPECT_EQ(GibibytesOf(1), "0.000000000931322574615478515625");
+    EXPECT_EQ(GibibytesOf((uint64_t{5} << 30) + (uint64_t{1} << 28)), "5.25");
+    EXPECT_EQ(GibibytesOf(UINT64_MAX), "17179869183.999999999068677425384521484375");
+    for (uint64_t bytes : {uint64_t{1}, uint64_t{4096}, uint64_t{259522560}, UINT64_MAX}) {
+        EXPECT_EQ(GibibytesOf(bytes).find_first_of("eE+-"), std::string::npos) << bytes;
+    }
 }
 
 }  // namespace

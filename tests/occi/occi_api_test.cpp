@@ -4,6 +4,7 @@
 // maps every item to its test or says why it does not apply.
 #include <algorithm>
 #include <cctype>
+#include <regex>
 #include <set>
 
 #include <arpa/inet.h>
@@ -409,6 +410,28 @@ TEST_F(OcciApiTest, StorageResourceHasCoreAttributesSizeStateAndOneLinkPerLocati
         if (a.name == "eu.stratuslab.marketplace.provider") named = a.value.text == "cesnet";
     }
     EXPECT_TRUE(named) << r.body;
+}
+
+TEST_F(OcciApiTest, StorageSizeIsAPlainDecimalNumberAsTheTextGrammarRequires) {
+    auto r = Get(StoragePath("ubuntu"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    // number = *DIGIT "." *DIGIT (OCCI text rendering): no exponent, no sign.
+    static const std::regex size_line("occi\\.storage\\.size=([0-9.]+)(,|\r?\n|$)");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.body, m, size_line)) << r.body;
+    EXPECT_EQ(m[1].str().find_first_not_of("0123456789."), std::string::npos) << m[1].str();
+}
+
+TEST_F(OcciApiTest, AnAbsoluteFormTargetIsServedLikeItsOriginForm) {
+    // RFC 9112 section 3.2.2: a server must accept the absolute form (proxies send it).
+    const std::string path = "/" + StoragePath("ubuntu");
+    const std::string raw = RawGetWithBody(
+        server_->port(), "http://marketplace.example.org:8204" + path, "text/plain", "");
+    ASSERT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw.substr(0, 300);
+    EXPECT_NE(raw.find("occi.core.id=\"" + IdentifierOf("ubuntu") + "\""), std::string::npos);
+    const std::string upper =
+        RawGetWithBody(server_->port(), "HTTPS://other.example.org" + path, "text/plain", "");
+    EXPECT_TRUE(upper.starts_with("HTTP/1.1 200")) << upper.substr(0, 300);
 }
 
 TEST_F(OcciApiTest, PersistentDiskLocationAtAKnownProviderLinksToItsStorage) {
