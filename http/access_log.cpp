@@ -46,20 +46,29 @@ void AccessLog::Write(const AccessRecord& r) {
     const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
     std::tm tm{};
     gmtime_r(&secs, &tm);
-    char ts[32];
-    std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-    char line[2048];
-    const int n = std::snprintf(
-        line, sizeof line,
-        "{\"ts\":\"%s.%03lldZ\",\"request_id\":\"%s\",\"remote\":\"%s\",\"method\":\"%s\","
-        "\"target\":\"%s\",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.3f,\"user_agent\":\"%s\"}"
-        "\n",
-        ts, static_cast<long long>(millis), JsonEscape(r.request_id).c_str(),
-        JsonEscape(r.remote).c_str(), JsonEscape(r.method).c_str(),
-        JsonEscape(r.target.substr(0, 1024)).c_str(), r.status, r.bytes, r.duration_ms,
-        JsonEscape(r.user_agent.substr(0, 256)).c_str());
+    char ts[40];
+    const size_t ts_length = std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(ts + ts_length, sizeof ts - ts_length, ".%03lldZ",
+                  static_cast<long long>(millis));
+    char numbers[96];
+    std::snprintf(numbers, sizeof numbers, ",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.3f",
+                  r.status, r.bytes, r.duration_ms);
+    // Built whole, whatever the escaped fields' length, and written with one
+    // fwrite: one record per line, never cut, never glued to the next.
+    std::string line;
+    line.reserve(256 + r.target.size() + r.user_agent.size());
+    line.append("{\"ts\":\"").append(ts);
+    line.append("\",\"request_id\":\"").append(JsonEscape(r.request_id));
+    line.append("\",\"remote\":\"").append(JsonEscape(r.remote));
+    line.append("\",\"method\":\"").append(JsonEscape(r.method));
+    line.append("\",\"target\":\"")
+        .append(JsonEscape(std::string_view(r.target).substr(0, kMaxLoggedTarget)));
+    line.append("\"").append(numbers);
+    line.append(",\"user_agent\":\"")
+        .append(JsonEscape(std::string_view(r.user_agent).substr(0, kMaxLoggedUserAgent)));
+    line.append("\"}\n");
     std::lock_guard lock(mu_);
-    std::fwrite(line, 1, static_cast<size_t>(n < 0 ? 0 : std::min<int>(n, sizeof line - 1)), out_);
+    std::fwrite(line.data(), 1, line.size(), out_);
     std::fflush(out_);
 }
 

@@ -1,6 +1,8 @@
 // AccessLog: one JSON object per line per request (structured, greppable with jq).
 // Fields: ts, request_id, remote, method, target, status, bytes, duration_ms, user_agent.
-// Thread-safe; a disabled log costs one branch.
+// Thread-safe; a disabled log costs one branch. The target and User-Agent are
+// logged up to kMaxLoggedTarget / kMaxLoggedUserAgent bytes (before escaping);
+// every record is one whole line, whatever its length.
 #pragma once
 
 #include <cstdio>
@@ -9,10 +11,13 @@
 
 namespace mkt::http {
 
+inline constexpr size_t kMaxLoggedTarget = 1024;
+inline constexpr size_t kMaxLoggedUserAgent = 256;
+
 struct AccessRecord {
     std::string request_id, remote, method, target, user_agent;
     int status = 0;
-    size_t bytes = 0;
+    size_t bytes = 0;  // body bytes sent
     double duration_ms = 0;
 };
 

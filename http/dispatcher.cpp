@@ -159,7 +159,7 @@ Response Dispatcher::Handle(Request& request) const {
     if (log_.enabled()) {
         log_.Write({request.context.request_id, request.context.remote, request.method_name,
                     request.target, request.headers.Get("User-Agent").value_or(""), response.status,
-                    response.body.size(),
+                    response.Body().size(),
                     std::chrono::duration<double, std::milli>(elapsed).count()});
     }
     return response;

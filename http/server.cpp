@@ -129,7 +129,12 @@ class InnerHandler final : public P::Http::Handler {
     }
 
     void onRequest(const P::Http::Request& req, P::Http::ResponseWriter writer) override {
-        impl_->in_flight.fetch_add(1);
+        // Counted while it runs, however it ends: the drain waits for this count.
+        struct InFlight {
+            std::atomic<int>& count;
+            explicit InFlight(std::atomic<int>& c) : count(c) { count.fetch_add(1); }
+            ~InFlight() { count.fetch_sub(1); }
+        } const in_flight(impl_->in_flight);
         Request request;
         request.body = req.body();
         request.context.remote = req.address().host();
@@ -153,7 +158,6 @@ class InnerHandler final : public P::Http::Handler {
             response = impl_->dispatcher.Handle(request);
         }
         Send(req, std::move(writer), response);
-        impl_->in_flight.fetch_sub(1);
     }
 
   private:

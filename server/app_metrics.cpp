@@ -120,6 +120,9 @@ void RegisterSparqlMetrics(metrics::MetricsRegistry& m, const redland::SparqlEng
                      }
                      for (size_t k = 0; k < 5; ++k) w.Add({kOutcomes[k]}, AsDouble(by_outcome[k]));
                  });
+    m.AddGauge("marketplace_sparql_queries_running",
+               "SPARQL queries running now (at most sparql.max_concurrent).",
+               [&sparql] { return AsDouble(sparql.running()); });
     m.AddGauge("marketplace_sparql_graph_ready",
                "1 once the SPARQL graph is built and queries are answered, else 0.", [&graph] {
                    return graph.state() == redland::EntryGraph::State::kReady ? 1.0 : 0.0;

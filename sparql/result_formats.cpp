@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/html_response.hpp"
 #include "mappers/native_xml.hpp"
 #include "registry/text.hpp"
 
@@ -140,8 +141,10 @@ std::string RenderNTriples(const QueryResult& r) {
     return out;
 }
 
+// Only http, https and ftp IRIs become links: a query can produce any IRI
+// (BIND(IRI("javascript:...") AS ?x)), and escaping does not make those safe.
 std::string HtmlCell(const RdfTerm& t) {
-    if (t.kind == RdfTerm::Kind::kUri) {
+    if (t.kind == RdfTerm::Kind::kUri && http::IsLinkableIri(t.value)) {
         return "<a href=\"" + XmlEscape(t.value) + "\">" + XmlEscape(t.value) + "</a>";
     }
     return XmlEscape(TermToNTriples(t));

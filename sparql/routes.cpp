@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "http/error_body.hpp"
+#include "http/html_response.hpp"
 #include "http/negotiation.hpp"
 #include "sparql/result_formats.hpp"
 
@@ -61,8 +62,7 @@ Result<Response> HandleQuery(const redland::SparqlEngine& engine, Request& req) 
     MKT_ASSIGN_OR_RETURN(std::optional<std::string> query, QueryText(req));
     const bool html = type && *type == kHtml;
     if (!query || query->find_first_not_of(" \t\r\n") == std::string::npos) {
-        if (html)
-            return Response::Make(200, "text/html; charset=utf-8", RenderHtmlPage("", nullptr, ""));
+        if (html) return http::HtmlResponse(200, RenderHtmlPage("", nullptr, ""));
         return Status::InvalidArgument(
             "missing query: send ?query=<SPARQL> (GET), a form field 'query' or an "
             "application/sparql-query body (POST)");
@@ -70,12 +70,11 @@ Result<Response> HandleQuery(const redland::SparqlEngine& engine, Request& req) 
     Result<redland::QueryResult> result = engine.Execute(*query);
     if (html) {
         if (!result.ok() && result.status().code() == StatusCode::kInvalidArgument) {
-            return Response::Make(400, "text/html; charset=utf-8",
-                                  RenderHtmlPage(*query, nullptr, result.status().message()));
+            return http::HtmlResponse(400,
+                                      RenderHtmlPage(*query, nullptr, result.status().message()));
         }
         MKT_RETURN_IF_ERROR(result.status());
-        return Response::Make(200, "text/html; charset=utf-8",
-                              RenderHtmlPage(*query, &result.value(), ""));
+        return http::HtmlResponse(200, RenderHtmlPage(*query, &result.value(), ""));
     }
     MKT_RETURN_IF_ERROR(result.status());
     if (result->form == redland::QueryResult::Form::kGraph) {

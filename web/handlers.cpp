@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "http/html_response.hpp"
 #include "http/multipart.hpp"
 #include "http/negotiation.hpp"
 #include "http/status_mapping.hpp"
@@ -13,6 +14,7 @@
 namespace mkt::web {
 namespace {
 
+using http::HtmlResponse;
 using http::Request;
 using http::Response;
 using mappers::LinkContext;
@@ -20,27 +22,12 @@ using mappers::LinkContext;
 constexpr size_t kBrowsePageSize = 50;
 constexpr size_t kHistoryRows = 100;
 
-// Defence in depth behind the escaping: no inline script, no foreign origin.
-constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 Frame MakeFrame(const WebContext& ctx, const Request& req, std::string nav) {
     return {req.context.base_url, ctx.trust_mode, std::move(nav)};
 }
 
 LinkContext Links(const WebContext& ctx, const Request& req) {
     return {req.context.base_url, ctx.registry.clock().Now()};
-}
-
-Response HtmlResponse(int status, std::string body) {
-    Response r = Response::Make(status, "text/html; charset=utf-8", std::move(body));
-    r.headers.Set("Cache-Control", "no-cache");
-    r.headers.Set("Vary", "Accept");
-    r.headers.Set("Content-Security-Policy", kContentSecurityPolicy);
-    r.headers.Set("X-Content-Type-Options", "nosniff");
-    r.headers.Set("Referrer-Policy", "same-origin");
-    return r;
 }
 
 // A GET form sends every field, empty or not; an empty filter means "any".

@@ -87,6 +87,8 @@ void EntryGraph::Start(const EntryStore& store) {
 void EntryGraph::Add(const Entry& entry) {
     {
         std::lock_guard<std::mutex> lock(queue_mutex_);
+        // A graph whose build failed applies nothing: queueing would only grow.
+        if (state_.load() == State::kFailed) return;
         queue_.push_back(entry);
         ++queued_;
     }
@@ -103,8 +105,11 @@ void EntryGraph::SetFailed(Status status) {
     {
         std::lock_guard<std::mutex> lock(queue_mutex_);
         failure_ = std::move(status);
+        // Under the queue lock, so no Add queues after the queue is emptied.
+        state_ = State::kFailed;
+        queue_.clear();
+        queued_ = applied_;
     }
-    state_ = State::kFailed;
     queue_cv_.notify_all();
 }
 

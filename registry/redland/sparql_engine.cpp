@@ -592,6 +592,11 @@ SparqlEngine::Slot* SparqlEngine::AcquireSlot() const {
     return slot;
 }
 
+size_t SparqlEngine::running() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return slots_.size() - idle_.size();
+}
+
 void SparqlEngine::ReleaseSlot(Slot* slot) const {
     std::lock_guard<std::mutex> lock(mutex_);
     idle_.push_back(slot);
@@ -624,8 +629,19 @@ Result<QueryResult> SparqlEngine::ExecuteUncounted(std::string_view text) const 
                                    " queries are already running (sparql.max_concurrent); retry "
                                    "shortly");
     }
+    // The slot goes back to the pool however the query ends (an exception
+    // included): a lost slot would lower sparql.max_concurrent for good.
+    struct Lease {
+        const SparqlEngine& engine;
+        Slot* slot;
+        ~Lease() {
+            slot->End();
+            engine.ReleaseSlot(slot);
+        }
+    };
     EntryGraph::ReadView view = graph_.Read();
     slot->Begin(&view.graph(), Clock::now() + std::chrono::milliseconds(limits_.timeout_ms));
+    const Lease lease{*this, slot};
     Result<QueryResult> result = [&]() -> Result<QueryResult> {
         const std::string query_text(text);
         // Before rasqal: its parser builds update operations for INSERT DATA and
@@ -684,8 +700,6 @@ Result<QueryResult> SparqlEngine::ExecuteUncounted(std::string_view text) const 
         if (slot->timed_out) return Status(StatusCode::kDeadlineExceeded, reader.timeout_message());
         return out;
     }();
-    slot->End();
-    ReleaseSlot(slot);
     return result;
 }
 

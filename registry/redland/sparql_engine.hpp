@@ -72,6 +72,8 @@ class SparqlEngine {
     /// kDeadlineExceeded: timed out, kUnavailable: busy or graph not ready,
     /// kInvalidArgument: refused: syntax, refused form, too many rows).
     const StatusCounts& outcomes() const { return outcomes_; }
+    /// Queries holding a slot now (0..max_concurrent).
+    size_t running() const;
     /// The graph queried (for the N-Triples export of the same data).
     const EntryGraph& graph() const { return graph_; }
 

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -48,8 +50,12 @@ class CrashRecoveryTest : public ::testing::Test {
 
     // Uploads documents from `threads` clients until the documents run out or
     // a request fails (the server went away). Returns what got 201.
-    std::vector<Acknowledged> UploadUntilFailure(const testing::ServerProcess& server,
-                                                 int threads) {
+    /// Uploads with `threads` clients until the server stops answering;
+    /// `on_acknowledged(n)` runs (under the lock) after the n-th 201, so a test
+    /// can stop the server at a point it chose by progress, not by time.
+    std::vector<Acknowledged> UploadUntilFailure(
+        const testing::ServerProcess& server, int threads,
+        const std::function<void(size_t)>& on_acknowledged) {
         std::atomic<size_t> next{0};
         std::mutex mu;
         std::vector<Acknowledged> acked;
@@ -66,6 +72,7 @@ class CrashRecoveryTest : public ::testing::Test {
                     if (r->status == 201) {
                         std::lock_guard lock(mu);
                         acked.push_back({r->Header("Location"), i});
+                        on_acknowledged(acked.size());
                     }
                 }
             });
@@ -118,11 +125,18 @@ TEST_F(CrashRecoveryTest, KillNineLosesNoAcknowledgedUpload) {
     std::vector<Acknowledged> acked;
     {
         testing::ServerProcess server(dir_.path(), Settings());
+        // Killed in the middle of the run, with uploads in flight on every client.
+        std::promise<void> halfway;
         std::thread killer([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(700));
+            halfway.get_future().wait();
             server.Signal(SIGKILL);
         });
-        acked = UploadUntilFailure(server, 4);
+        std::once_flag released;
+        auto release = [&] { std::call_once(released, [&] { halfway.set_value(); }); };
+        acked = UploadUntilFailure(server, 4, [&](size_t n) {
+            if (n == kDocuments / 2) release();
+        });
+        release();  // the uploads failed before half of them were acknowledged
         killer.join();
     }
     std::printf("kill -9 after %zu acknowledged uploads of %zu\n", acked.size(), kDocuments);
@@ -142,11 +156,17 @@ TEST_F(CrashRecoveryTest, SigtermDrainsAndExitsCleanly) {
     int status = 0;
     {
         testing::ServerProcess server(dir_.path(), Settings());
+        std::promise<void> halfway;
         std::thread stopper([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            halfway.get_future().wait();
             status = server.Signal(SIGTERM);
         });
-        acked = UploadUntilFailure(server, 4);
+        std::once_flag released;
+        auto release = [&] { std::call_once(released, [&] { halfway.set_value(); }); };
+        acked = UploadUntilFailure(server, 4, [&](size_t n) {
+            if (n == kDocuments / 2) release();
+        });
+        release();  // the uploads failed before half of them were acknowledged
         stopper.join();
     }
     EXPECT_TRUE(WIFEXITED(status)) << status;
