@@ -10,8 +10,10 @@
 // until EmailConfirmation publishes them through Registry::Submit.
 //
 // Only SHA-256 hashes of tokens are stored (never the token). Thread-safe; the
-// SQLite and PostgreSQL implementations are safe across processes too (the
-// claim of a token is one atomic UPDATE).
+// SQLite and PostgreSQL implementations are safe across processes too (a token
+// is claimed in one IMMEDIATE transaction in SQLite, by one conditional UPDATE
+// in PostgreSQL). The typed conformance suite is
+// tests/registry/store/confirmation_store_conformance.hpp.
 #pragma once
 
 #include <cstdint>

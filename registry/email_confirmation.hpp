@@ -18,8 +18,9 @@
 //          works again; what was published stays, a retry sees it unchanged).
 //
 // Expiry: pending uploads and their links expire expiry_seconds after the upload.
-// Expired pending uploads are dropped lazily, at the next upload or confirmation
-// of any address (they are invisible and unpublishable before that anyway).
+// Expired pending uploads are dropped by DropExpired, which the server calls
+// every minute and MaybeHold calls at each upload (they are invisible and
+// unpublishable from their expiry on anyway).
 //
 // Tokens: 32 bytes from a CSPRNG (ConfirmationTokens), base64url without
 // padding (43 characters); the store keeps only their SHA-256 hash.
@@ -54,7 +55,7 @@ class ConfirmationMailer {
     virtual Status Send(const ConfirmationMessage& message) = 0;
 };
 
-/// Token source: random tokens and their hash (registry/xmlsec/random_token.hpp
+/// Token source: random tokens and their hash (registry/xmlsec/random_tokens.hpp
 /// is the OpenSSL one).
 class ConfirmationTokens {
   public:
@@ -113,7 +114,7 @@ class EmailConfirmation final : public UploadHold {
     Result<ConfirmOutcome> Confirm(std::string_view token);
 
     /// Drops the held uploads that expired (the server calls it periodically;
-    /// uploads and confirmations call it too). Returns how many were dropped.
+    /// each upload that may be held calls it too). Returns how many were dropped.
     Result<size_t> DropExpired();
 
     /// Uploads held now (every address), for /metrics.
