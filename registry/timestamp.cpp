@@ -55,12 +55,8 @@ bool ReadDigits(std::string_view s, size_t pos, size_t count, unsigned& out) {
 
 Result<Timestamp> Timestamp::Parse(std::string_view text) {
     auto invalid = [&] {
-        // Appended rather than "'" + std::string(...): GCC 12 at -O3 reports a
-        // false -Wrestrict inside operator+(const char*, string&&).
-        std::string message = "'";
-        message.append(text.substr(0, 64));
-        message.append("' is not a valid date (expected yyyy-MM-ddTHH:mm:ssZ)");
-        return Status::InvalidArgument(std::move(message));
+        return Status::InvalidArgument("'" + std::string(text.substr(0, 64)) +
+                                       "' is not a valid date (expected yyyy-MM-ddTHH:mm:ssZ)");
     };
     // 0123456789012345678 9
     // yyyy-MM-ddTHH:mm:ssZ

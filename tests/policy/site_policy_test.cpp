@@ -34,11 +34,15 @@ SitePolicy Native(const std::string& text) {
     return p.ok() ? *p : SitePolicy{};
 }
 
-const Reason* Find(const EntryVerdict& v, const std::string& rule) {
+/// The verdict's reason for `rule`; a test failure (and an empty reason) when
+/// the verdict has none.
+const Reason& Find(const EntryVerdict& v, const std::string& rule) {
     for (const auto& r : v.reasons) {
-        if (r.rule == rule) return &r;
+        if (r.rule == rule) return r;
     }
-    return nullptr;
+    ADD_FAILURE() << "the verdict has no reason for rule " << rule;
+    static const Reason kNone{};
+    return kNone;
 }
 
 /// The rdf:RDF documents of a StratusLab listing wrapper, parsed.
@@ -148,9 +152,9 @@ TEST(PolicyDecision, TheOriginalPolicyCfgGivesTheOriginalDecisionsOnTheFixtureLi
     for (const auto& e : multiple.entries) {
         accepted += e.accepted;
         if (e.key.email == "hackers@example.org") {
-            EXPECT_FALSE(Find(e, "endorser.allow")->passed);
-            EXPECT_FALSE(Find(e, "endorser.deny")->passed);
-            EXPECT_EQ(Find(e, "endorser.deny")->message,
+            EXPECT_FALSE(Find(e, "endorser.allow").passed);
+            EXPECT_FALSE(Find(e, "endorser.deny").passed);
+            EXPECT_EQ(Find(e, "endorser.deny").message,
                       "endorser hackers@example.org is on the endorser deny list");
         }
     }
@@ -225,7 +229,7 @@ TEST(PolicyDecision, MaximumAgeIssuersChecksumsImagesAndPlatformsEachGiveAReason
     const Entry e = MakeEntry("a@example.org", kNow - 100 * 86400);
     const Decision age = Evaluate(Native("age.max_days = 30\n"), kId, {e}, kNow);
     EXPECT_FALSE(age.allowed);
-    EXPECT_EQ(Find(age.entries[0], "age.max_days")->message,
+    EXPECT_EQ(Find(age.entries[0], "age.max_days").message,
               "endorsed " + e.key.created.ToString() + " (100 days ago), older than 30 days");
     EXPECT_FALSE(
         Evaluate(Native("issuer.trusted = CN=Other CA,O=Example,C=FR\n"), kId, {e}, kNow).allowed);
@@ -238,7 +242,7 @@ TEST(PolicyDecision, MaximumAgeIssuersChecksumsImagesAndPlatformsEachGiveAReason
     EXPECT_TRUE(
         Evaluate(Native("os.allow = ubuntu\narch.allow = x86_64\n"), kId, {e}, kNow).allowed);
     const Decision arch = Evaluate(Native("arch.allow = aarch64\n"), kId, {e}, kNow);
-    EXPECT_EQ(Find(arch.entries[0], "arch.allow")->message, "architecture 'x86_64' is not allowed");
+    EXPECT_EQ(Find(arch.entries[0], "arch.allow").message, "architecture 'x86_64' is not allowed");
     Entry compat = e;
     compat.signer.trust_mode = TrustMode::kCompat;
     EXPECT_FALSE(Evaluate(Native("trust.require_strict = true\n"), kId, {compat}, kNow).allowed);
