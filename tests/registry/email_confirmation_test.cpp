@@ -16,6 +16,7 @@
 #include "tests/support/documents.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/rdf_world.hpp"
+#include "tests/support/test_trust.hpp"
 
 namespace mkt {
 namespace {
@@ -38,19 +39,11 @@ class EmailConfirmationTest : public ::testing::Test {
   protected:
     EmailConfirmationTest()
         : rdf_(testing::RdfWorld()),
-          trust_(OpenTrust()),
+          trust_(testing::OpenTestPkiTrust()),
           verifier_({TrustMode::kStrict, trust_.get()}),
           registry_({}, parser_, rdf_, verifier_, store_, clock_),
           confirmation_({kLifetime, kBase}, registry_, held_, mailer_, tokens_, clock_) {
         registry_.SetUploadHold(&confirmation_);
-    }
-
-    static std::unique_ptr<xmlsec::TrustStore> OpenTrust() {
-        xmlsec::TrustStoreOptions options;
-        options.ca_dir = (testing::TestPki() / "ca").string();
-        auto trust = xmlsec::TrustStore::Open(options);
-        EXPECT_TRUE(trust.ok()) << trust.status().ToString();
-        return std::move(trust).value();
     }
 
     std::string Signed(const std::string& who, const std::string& image, int64_t age = 60,

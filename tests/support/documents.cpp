@@ -9,6 +9,7 @@
 
 #include "registry/identifier.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/test_trust.hpp"
 
 namespace mkt::testing {
 namespace {
@@ -147,6 +148,18 @@ std::string SignAs(const std::string& endorser, const std::string& document, Tim
 std::string SignedDocument(const std::string& endorser, const DocumentSpec& spec,
                            Timestamp created) {
     return SignAs(endorser, UnsignedDocument(spec, created), created);
+}
+
+std::unique_ptr<xmlsec::TrustStore> OpenTestPkiTrust() {
+    xmlsec::TrustStoreOptions options;
+    options.ca_dir = (TestPki() / "ca").string();
+    auto trust = xmlsec::TrustStore::Open(options);
+    if (!trust.ok()) {
+        std::fprintf(stderr, "cannot open the test PKI's trust store: %s\n",
+                     trust.status().ToString().c_str());
+        std::abort();
+    }
+    return std::move(trust).value();
 }
 
 }  // namespace mkt::testing

@@ -20,6 +20,7 @@
 #include "tests/support/paths.hpp"
 #include "tests/support/rdf_world.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_trust.hpp"
 
 namespace mkt::federation {
 namespace {
@@ -66,17 +67,9 @@ class PeerSyncTest : public ::testing::Test {
   protected:
     PeerSyncTest()
         : rdf_(testing::RdfWorld()),
-          trust_(OpenTrust()),
+          trust_(testing::OpenTestPkiTrust()),
           verifier_({TrustMode::kStrict, trust_.get()}),
           registry_({}, parser_, rdf_, verifier_, store_, clock_) {}
-
-    static std::unique_ptr<xmlsec::TrustStore> OpenTrust() {
-        xmlsec::TrustStoreOptions options;
-        options.ca_dir = (testing::TestPki() / "ca").string();
-        auto trust = xmlsec::TrustStore::Open(options);
-        EXPECT_TRUE(trust.ok()) << trust.status().ToString();
-        return std::move(trust).value();
-    }
 
     std::string Signed(const std::string& who, const std::string& image, int64_t age = 60) {
         return testing::SignedDocument(who, {.image = image}, now_ - age);
