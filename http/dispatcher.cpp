@@ -140,8 +140,33 @@ void Dispatcher::Finish(const Request& request, Response& response) const {
     if (response.status == 503 && !response.headers.Get("Retry-After")) {
         response.headers.Set("Retry-After", "5");
     }
-    if (request.method == Method::kHead) response.ClearBody();
+    if (request.method == Method::kHead) {
+        // HEAD says what GET would send: the length of a whole body, and for a
+        // streamed one (length unknown until written) the chunked coding.
+        if (!response.stream) response.head_length = response.Body().size();
+        response.body.clear();
+        response.shared_body.reset();
+    }
 }
+
+namespace {
+
+// Counts what a streamed body writes, for the access log.
+class CountingSink final : public BodySink {
+  public:
+    explicit CountingSink(BodySink& inner) : inner_(inner) {}
+    bool Write(std::string_view bytes) override {
+        bytes_ += bytes.size();
+        return inner_.Write(bytes);
+    }
+    size_t bytes() const { return bytes_; }
+
+  private:
+    BodySink& inner_;
+    size_t bytes_ = 0;
+};
+
+}  // namespace
 
 Response Dispatcher::Handle(Request& request) const {
     const auto start = std::chrono::steady_clock::now();
@@ -156,12 +181,31 @@ Response Dispatcher::Handle(Request& request) const {
         outcome.elapsed = elapsed;
         observer_->Observe(outcome);
     }
-    if (log_.enabled()) {
-        log_.Write({request.context.request_id, request.context.remote, request.method_name,
-                    request.target, request.headers.Get("User-Agent").value_or(""), response.status,
-                    response.Body().size(),
-                    std::chrono::duration<double, std::milli>(elapsed).count()});
+    if (!log_.enabled()) return response;
+    AccessRecord record{request.context.request_id,
+                        request.context.remote,
+                        request.method_name,
+                        request.target,
+                        request.headers.Get("User-Agent").value_or(""),
+                        response.status,
+                        response.Body().size(),
+                        std::chrono::duration<double, std::milli>(elapsed).count()};
+    if (!response.stream || request.method == Method::kHead) {
+        log_.Write(record);
+        return response;
     }
+    // A streamed body is logged once written, with its size and the whole duration.
+    response.stream = [inner = std::move(response.stream), record = std::move(record), start,
+                       &log = log_](BodySink& sink) mutable {
+        CountingSink counting(sink);
+        Status status = inner(counting);
+        record.bytes = counting.bytes();
+        record.duration_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+        log.Write(record);
+        return status;
+    };
     return response;
 }
 

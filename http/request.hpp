@@ -7,12 +7,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "registry/status.hpp"
 
 namespace mkt::http {
 
@@ -63,6 +66,22 @@ struct Request {
     const std::string& Param(std::string_view name) const;
 };
 
+/// Receives the pieces of a streamed body. Write() blocks while the client is
+/// behind (back-pressure: a few pages are buffered per response, whatever the
+/// body's size) and returns false once the client is gone or has stopped
+/// reading for the write timeout; the producer should then stop.
+class BodySink {
+  public:
+    virtual ~BodySink() = default;
+    virtual bool Write(std::string_view bytes) = 0;
+};
+
+/// Writes a body in pieces on a worker thread, after the head is sent (with
+/// chunked transfer coding). A failure it returns once the head is out cannot
+/// change the status any more: the connection is closed without the last
+/// chunk, so the client sees a truncated body rather than a complete wrong one.
+using BodyProducer = std::function<Status(BodySink&)>;
+
 struct Response {
     int status = 200;
     Headers headers;
@@ -70,11 +89,16 @@ struct Response {
     /// When set, the body instead of `body`: bytes owned elsewhere (e.g. a cached
     /// entry's signed document), sent without a copy.
     std::shared_ptr<const std::string> shared_body;
+    /// When set, the body instead of `body`: written in pieces (see BodyProducer).
+    BodyProducer stream;
+    /// For a HEAD request: the length the GET's body has (sent as Content-Length).
+    std::optional<size_t> head_length;
 
     std::string_view Body() const { return shared_body ? std::string_view(*shared_body) : body; }
     void ClearBody() {
         body.clear();
         shared_body.reset();
+        stream = nullptr;
     }
     static Response Make(int status, std::string content_type, std::string body);
 };

@@ -1,15 +1,22 @@
-// HttpServer: the Pistache endpoint (the only file that includes Pistache).
+// HttpServer: the HTTP/1.1 server every front-end is served by (our own; see
+// docs/architecture.md "HTTP edge" for why it is not a library's).
 //
-// It converts Pistache requests to http::Request, hands them to the
-// Dispatcher and writes the http::Response back. Before Pistache buffers a
-// request, a per-connection guard reads the request head: a declared body over
-// max_body_bytes gets 413 at once (before the body is read), a header block over
-// max_header_bytes gets 431, a chunked body is counted as it arrives; the
-// connection is then closed after the error is sent. `Expect: 100-continue` is
-// answered. Stop() drains: new requests get 503 while in-flight ones finish.
+// A few reactor threads (epoll, level-triggered) accept connections, read and
+// write them without blocking, and frame each request once (RequestFramer):
+// the handler sees exactly that request, whatever came before it on the
+// connection. Handlers run on a bounded worker pool, one request per connection
+// at a time, so pipelined requests are answered in order and a slow handler
+// holds a worker, never a reactor; when every worker is busy and the queue is
+// full the answer is 503 with Retry-After. Responses are written by the reactor:
+// whole bodies with Content-Length (HEAD gets the GET's length), streamed bodies
+// in chunks through a bounded pipe (back-pressure on the producer). A write
+// failure closes the connection. Timeouts (head, body, idle, write) and a
+// connection limit come from HttpOptions. TLS, when configured, is handshaken
+// without blocking on the connection's own reactor. Stop() drains: the listener
+// closes, new requests on open connections get 503, in-flight ones finish.
 #pragma once
 
-#include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include "http/dispatcher.hpp"
@@ -25,8 +32,8 @@ class HttpServer {
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    /// Binds and starts the worker threads. Errors: kUnavailable (address in use,
-    /// TLS files unreadable), with the reason.
+    /// Binds and starts the reactor and worker threads. Errors: kUnavailable
+    /// (address in use, TLS files unreadable), with the reason.
     Status Start();
     /// The bound port (useful with port 0).
     uint16_t port() const;
