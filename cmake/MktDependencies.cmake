@@ -11,7 +11,6 @@ pkg_check_modules(RAPTOR2 REQUIRED IMPORTED_TARGET raptor2)
 pkg_check_modules(REDLAND REQUIRED IMPORTED_TARGET redland)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
-pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 pkg_check_modules(LIBCURL REQUIRED IMPORTED_TARGET libcurl)
 # The server's allocator: many threads allocating and freeing parsed documents;
 # glibc malloc cost about 20% more CPU per upload (bench/upload_throughput).

@@ -9,9 +9,9 @@ namespace mkt::http {
 
 struct HttpOptions {
     std::string address = "127.0.0.1";
-    uint16_t port = 8204;                // 0 = pick a free port (tests)
-    int threads = 0;     // workers that run handlers; 0 = 4 x hardware threads, at least 16
-    int queue_size = 0;  // requests that may wait for a worker; 0 = 4 x threads; beyond: 503
+    uint16_t port = 8204;  // 0 = pick a free port (tests)
+    int threads = 0;       // workers that run handlers; 0 = 4 x hardware threads, at least 16
+    int queue_size = 0;    // requests that may wait for a worker; 0 = 4 x threads; beyond: 503
     size_t max_body_bytes = 2 << 20;     // larger request bodies get 413
     size_t max_header_bytes = 64 << 10;  // larger header blocks get 431
     /// Public base URL ("https://marketplace.example.org/"); empty = from the Host header.

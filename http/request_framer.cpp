@@ -61,8 +61,8 @@ std::optional<RawHead> ParseRawHead(std::string_view head) {
         if (colon == std::string_view::npos) return std::nullopt;
         const std::string_view name = line.substr(0, colon);
         const std::string_view value = text::TrimBlanks(line.substr(colon + 1));
-        if (!IsToken(name) || value.find_first_of(std::string_view("\r\n\0", 3)) !=
-                                  std::string_view::npos) {
+        if (!IsToken(name) ||
+            value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
             return std::nullopt;
         }
         out.headers.emplace_back(std::string(name), std::string(value));
@@ -94,7 +94,8 @@ std::optional<std::pair<int, std::string>> RequestFramer::OnHeadComplete(bool& e
     for (const auto& [name, value] : parsed->headers) {
         if (text::EqualsIgnoreCase(name, "Content-Length")) {
             uint64_t n = 0;
-            if (!ParseDecimal(value, n)) return std::pair{400, "invalid Content-Length '" + value + "'"};
+            if (!ParseDecimal(value, n))
+                return std::pair{400, "invalid Content-Length '" + value + "'"};
             if (content_length && *content_length != n) {
                 return std::pair{400, std::string("conflicting Content-Length headers")};
             }
@@ -200,8 +201,8 @@ RequestFramer::Step RequestFramer::Feed(std::string_view data) {
                 remaining_ -= take;
                 if (body_.size() > max_body_) {
                     return Reject(step, 413,
-                                  "request body exceeds the limit of " +
-                                      std::to_string(max_body_) + " bytes");
+                                  "request body exceeds the limit of " + std::to_string(max_body_) +
+                                      " bytes");
                 }
                 if (remaining_ == 0)
                     state_ = state_ == State::kBody ? State::kComplete : State::kChunkDataEnd;

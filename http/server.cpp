@@ -1,15 +1,5 @@
 #include "http/server.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -19,6 +9,16 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "http/request_framer.hpp"
 #include "http/response_head.hpp"
@@ -409,8 +409,7 @@ void Reactor::StopAccepting() {
 void Reactor::Run() {
     epoll_event events[128];
     while (!stop_.load()) {
-        const int n = epoll_wait(epoll_fd_, events, 128,
-                                 static_cast<int>(kScanInterval.count()));
+        const int n = epoll_wait(epoll_fd_, events, 128, static_cast<int>(kScanInterval.count()));
         for (int i = 0; i < n && !stop_.load(); ++i) {
             const uint64_t id = events[i].data.u64;
             if (id == kListenId) {
@@ -468,9 +467,9 @@ void Reactor::AcceptAll() {
         const int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         const uint64_t id = impl_.next_connection_id.fetch_add(1);
-        auto connection = std::make_unique<Connection>(id, fd, std::move(remote),
-                                                       impl_.options.max_header_bytes,
-                                                       impl_.options.max_body_bytes);
+        auto connection =
+            std::make_unique<Connection>(id, fd, std::move(remote), impl_.options.max_header_bytes,
+                                         impl_.options.max_body_bytes);
         if (impl_.tls) {
             connection->tls = impl_.tls->Accept(fd);
             if (!connection->tls) {
@@ -612,8 +611,7 @@ bool Reactor::FrameInput(Connection& c) {
     size_t offset = 0;
     while (c.phase == Connection::Phase::kRead && offset < c.in.size()) {
         const bool was_in_request = c.framer.in_request();
-        const RequestFramer::Step step =
-            c.framer.Feed(std::string_view(c.in).substr(offset));
+        const RequestFramer::Step step = c.framer.Feed(std::string_view(c.in).substr(offset));
         offset += step.consumed;
         if (!was_in_request && c.framer.in_request() && c.served_any) {
             // The first byte of the next request on a kept-alive connection.
@@ -643,15 +641,16 @@ void Reactor::Dispatch(Connection& c, FramedRequest framed) {
     Request request;
     request.context.remote = c.remote;
     if (!head || !FillRequest(*head, std::move(framed.body), request)) {
-        RespondNow(c, impl_.dispatcher.RenderError(
-                          request, Status::InvalidArgument("malformed request target")),
+        RespondNow(c,
+                   impl_.dispatcher.RenderError(
+                       request, Status::InvalidArgument("malformed request target")),
                    true);
         return;
     }
     const bool keep_alive = WantsKeepAlive(*head) && !c.peer_eof;
     if (impl_.draining.load()) {
-        Response response = impl_.dispatcher.RenderError(
-            request, Status::Unavailable("server is shutting down"));
+        Response response =
+            impl_.dispatcher.RenderError(request, Status::Unavailable("server is shutting down"));
         RespondNow(c, std::move(response), true);
         return;
     }
@@ -662,16 +661,15 @@ void Reactor::Dispatch(Connection& c, FramedRequest framed) {
     HttpServer::Impl& impl = impl_;
     const uint64_t id = c.id;
     auto shared = std::make_shared<Request>(std::move(request));
-    const bool queued = impl_.pool->TrySubmit([&impl, this, id, shared, keep_alive] {
-        impl.RunHandler(*this, id, *shared, keep_alive);
-    });
+    const bool queued = impl_.pool->TrySubmit(
+        [&impl, this, id, shared, keep_alive] { impl.RunHandler(*this, id, *shared, keep_alive); });
     if (queued) return;
     ReleaseInFlight(c);
     Response busy = impl_.dispatcher.RenderError(
-        *shared, Status::Unavailable("server busy: all " + std::to_string(impl_.pool->threads()) +
-                                     " workers are taken and " +
-                                     std::to_string(impl_.pool->queue_capacity()) +
-                                     " requests wait"));
+        *shared,
+        Status::Unavailable("server busy: all " + std::to_string(impl_.pool->threads()) +
+                            " workers are taken and " +
+                            std::to_string(impl_.pool->queue_capacity()) + " requests wait"));
     busy.headers.Set("Retry-After", "1");
     RespondNow(c, std::move(busy), !keep_alive);
 }
@@ -888,18 +886,19 @@ Status HttpServer::Start() {
     std::signal(SIGPIPE, SIG_IGN);
     if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
         auto tls = TlsContext::Load(o.tls_cert_file, o.tls_key_file);
-        if (!tls.ok()) return Status::Unavailable("cannot serve HTTPS on " + where + ": " +
-                                                  tls.status().message());
+        if (!tls.ok())
+            return Status::Unavailable("cannot serve HTTPS on " + where + ": " +
+                                       tls.status().message());
         impl_->tls = std::move(tls).value();
     }
     auto fd = Listen(o);
-    if (!fd.ok()) return Status::Unavailable("cannot serve HTTP on " + where + ": " +
-                                             fd.status().message());
+    if (!fd.ok())
+        return Status::Unavailable("cannot serve HTTP on " + where + ": " + fd.status().message());
     impl_->listen_fd = *fd;
     impl_->port = BoundPort(*fd);
     const int workers = o.threads > 0 ? o.threads : DefaultWorkers();
-    const size_t queue = o.queue_size > 0 ? static_cast<size_t>(o.queue_size)
-                                          : static_cast<size_t>(4 * workers);
+    const size_t queue =
+        o.queue_size > 0 ? static_cast<size_t>(o.queue_size) : static_cast<size_t>(4 * workers);
     impl_->pool = std::make_unique<WorkerPool>(workers, queue);
     for (int i = 0; i < ReactorThreads(); ++i) {
         impl_->reactors.push_back(std::make_unique<Reactor>(*impl_, impl_->listen_fd));
@@ -911,6 +910,8 @@ Status HttpServer::Start() {
 
 uint16_t HttpServer::port() const { return impl_->port; }
 
+bool HttpServer::draining() const { return impl_->draining.load(); }
+
 void HttpServer::Stop() {
     if (!impl_->started || impl_->stopped) return;
     impl_->stopped = true;
@@ -918,7 +919,8 @@ void HttpServer::Stop() {
     for (auto& reactor : impl_->reactors) {
         reactor->Post([](Reactor& r) { r.StopAccepting(); });
     }
-    const auto deadline = Clock::now() + std::chrono::seconds(impl_->options.shutdown_grace_seconds);
+    const auto deadline =
+        Clock::now() + std::chrono::seconds(impl_->options.shutdown_grace_seconds);
     while (impl_->in_flight.load() > 0 && Clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }

@@ -40,6 +40,8 @@ class HttpServer {
     /// Graceful stop: refuse new requests (503), wait up to the grace period for
     /// in-flight ones, then stop the threads. Idempotent.
     void Stop();
+    /// True once Stop() has begun (new requests get 503).
+    bool draining() const;
 
     struct Impl;
 

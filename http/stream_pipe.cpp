@@ -7,8 +7,7 @@ bool StreamPipe::Push(std::string bytes, const std::function<void()>& wake,
     bool notify = false;
     {
         std::unique_lock lock(mu_);
-        if (!room_.wait_for(lock, stall,
-                            [this] { return aborted_ || bytes_ < kWindowBytes; })) {
+        if (!room_.wait_for(lock, stall, [this] { return aborted_ || bytes_ < kWindowBytes; })) {
             aborted_ = true;  // nobody drains: give up rather than block for ever
         }
         if (aborted_) return false;

@@ -36,8 +36,8 @@ Result<std::unique_ptr<TlsContext>> TlsContext::Load(const std::string& cert_fil
     state->ctx = SSL_CTX_new(TLS_server_method());
     if (!state->ctx) return Status::Unavailable("TLS: " + LastOpenSslError());
     SSL_CTX_set_min_proto_version(state->ctx, TLS1_2_VERSION);
-    SSL_CTX_set_mode(state->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-                                     SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_mode(state->ctx,
+                     SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     if (SSL_CTX_use_certificate_chain_file(state->ctx, cert_file.c_str()) != 1) {
         return Status::Unavailable("TLS certificate " + cert_file + ": " + LastOpenSslError());
     }

@@ -18,8 +18,8 @@ namespace mkt::http {
 struct IoResult {
     enum class Kind { kDone, kWouldBlock, kClosed, kFailed };
     Kind kind = Kind::kDone;
-    size_t bytes = 0;           // kDone: bytes read or written (> 0)
-    bool wants_write = false;   // kWouldBlock: retry when the socket is writable
+    size_t bytes = 0;          // kDone: bytes read or written (> 0)
+    bool wants_write = false;  // kWouldBlock: retry when the socket is writable
 };
 
 class TlsSession;

@@ -5,8 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
 
 #include "http/dispatcher.hpp"
 #include "http/router.hpp"

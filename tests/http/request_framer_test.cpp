@@ -95,12 +95,9 @@ TEST(RequestFramerTest, RefusesSmugglingShapesAndMalformedHeads) {
           "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
           "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
           "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
-          "POST / HTTP/1.1\r\n folded: header\r\n\r\n",
-          "GET /a b HTTP/1.1\r\n\r\n",
-          "GET /\x01 HTTP/1.1\r\n\r\n",
-          "G(T / HTTP/1.1\r\n\r\n",
-          "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",
-          "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+          "POST / HTTP/1.1\r\n folded: header\r\n\r\n", "GET /a b HTTP/1.1\r\n\r\n",
+          "GET /\x01 HTTP/1.1\r\n\r\n", "G(T / HTTP/1.1\r\n\r\n",
+          "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
           "GET / FTP/1.1\r\n\r\n"}) {
         RequestFramer framer(1024, 100);
         auto v = framer.Feed(head);
@@ -120,9 +117,9 @@ TEST(RequestFramerTest, RefusesAnOversizedHead) {
     ASSERT_EQ(v.event, Event::kRejected);
     EXPECT_EQ(v.status, 431);
     RequestFramer complete(64, 100);
-    EXPECT_EQ(complete.Feed("GET / HTTP/1.1\r\nX-Long: " + std::string(100, 'a') + "\r\n\r\n")
-                  .status,
-              431);
+    EXPECT_EQ(
+        complete.Feed("GET / HTTP/1.1\r\nX-Long: " + std::string(100, 'a') + "\r\n\r\n").status,
+        431);
 }
 
 TEST(RequestFramerTest, AsksForContinueOnlyWhileABodyIsAwaited) {
