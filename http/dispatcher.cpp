@@ -119,8 +119,22 @@ Response Dispatcher::Route(Request& request, RequestOutcome& outcome) const {
     request.params = std::move(match.params);
     try {
         Result<Response> result = match.route->handler(request);
-        if (result.ok()) return std::move(result).value();
-        return render(result.status());
+        if (!result.ok()) return render(result.status());
+        Response response = std::move(result).value();
+        if (response.stream) {
+            // A streamed body that fails before its first byte is answered like
+            // any error of this route.
+            response.stream_error = [this, renderer = match.render_error,
+                                     copy = std::make_shared<const Request>(request)](
+                                        const Status& status) {
+                const int http_status = HttpStatusFor(status.code());
+                Response error = renderer ? renderer(*copy, status, http_status)
+                                          : RenderNativeError(*copy, status, http_status);
+                Finish(*copy, error);
+                return error;
+            };
+        }
+        return response;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "request %s: unhandled exception: %s\n",
                      request.context.request_id.c_str(), e.what());
@@ -200,6 +214,7 @@ Response Dispatcher::Handle(Request& request) const {
         CountingSink counting(sink);
         Status status = inner(counting);
         record.bytes = counting.bytes();
+        if (!status.ok() && record.bytes == 0) record.status = HttpStatusFor(status.code());
         record.duration_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count();

@@ -91,6 +91,9 @@ struct Response {
     std::shared_ptr<const std::string> shared_body;
     /// When set, the body instead of `body`: written in pieces (see BodyProducer).
     BodyProducer stream;
+    /// For a streamed response: the answer when the producer fails before writing
+    /// a byte (set by the dispatcher: the route's error format, the common headers).
+    std::function<Response(const Status&)> stream_error;
     /// For a HEAD request: the length the GET's body has (sent as Content-Length).
     std::optional<size_t> head_length;
 
@@ -99,6 +102,7 @@ struct Response {
         body.clear();
         shared_body.reset();
         stream = nullptr;
+        stream_error = nullptr;
     }
     static Response Make(int status, std::string content_type, std::string body);
 };

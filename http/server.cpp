@@ -281,12 +281,14 @@ bool ClosesAfter(const Response& response) {
 
 // The sink a streamed body writes into: pieces are coalesced into chunks of
 // about kChunkBytes and handed to the connection's pipe (which blocks while the
-// client is behind).
+// client is behind). The head goes out with the first chunk, so a producer that
+// fails before writing anything can still be answered with a proper error.
 class PipeSink final : public BodySink {
   public:
     static constexpr size_t kChunkBytes = 16 * 1024;
-    PipeSink(StreamPipe& pipe, std::function<void()> wake, std::chrono::milliseconds stall)
-        : pipe_(pipe), wake_(std::move(wake)), stall_(stall) {}
+    using Start = std::function<void(std::shared_ptr<StreamPipe>)>;
+    PipeSink(Start start, std::function<void()> wake, std::chrono::milliseconds stall)
+        : start_(std::move(start)), wake_(std::move(wake)), stall_(stall) {}
     bool Write(std::string_view bytes) override {
         if (failed_) return false;
         pending_.append(bytes);
@@ -300,15 +302,31 @@ class PipeSink final : public BodySink {
         chunk.reserve(pending_.size() + 16);
         AppendChunk(chunk, pending_);
         pending_.clear();
-        failed_ = !pipe_.Push(std::move(chunk), wake_, stall_);
-        return !failed_;
+        return Push(std::move(chunk));
     }
+    /// Ends the body: the last chunk when `complete`, else a cut. False when the
+    /// client is gone.
+    bool Finish(bool complete) {
+        complete = complete && Flush() && Push(std::string(kLastChunk));
+        if (pipe_) pipe_->Finish(complete, wake_);
+        return complete;
+    }
+    bool started() const { return pipe_ != nullptr; }
     size_t bytes() const { return bytes_; }
 
   private:
-    StreamPipe& pipe_;
+    bool Push(std::string bytes) {
+        if (!pipe_) {
+            pipe_ = std::make_shared<StreamPipe>();
+            start_(pipe_);
+        }
+        failed_ = !pipe_->Push(std::move(bytes), wake_, stall_);
+        return !failed_;
+    }
+    Start start_;
     std::function<void()> wake_;
     std::chrono::milliseconds stall_;
+    std::shared_ptr<StreamPipe> pipe_;
     std::string pending_;
     size_t bytes_ = 0;
     bool failed_ = false;
@@ -337,28 +355,41 @@ void HttpServer::Impl::RunHandler(Reactor& reactor, uint64_t id, Request& reques
         });
         return;
     }
-    auto pipe = std::make_shared<StreamPipe>();
-    reactor.Post([id, head = std::move(head), pipe, close](Reactor& r) mutable {
-        r.DeliverResponse(id, std::move(head), nullptr, pipe, close);
-    });
+    auto start = [&reactor, id, head = std::move(head), close](std::shared_ptr<StreamPipe> pipe) {
+        reactor.Post([id, head, pipe = std::move(pipe), close](Reactor& r) mutable {
+            r.DeliverResponse(id, std::move(head), nullptr, std::move(pipe), close);
+        });
+    };
     auto wake = [&reactor, id] { reactor.Post([id](Reactor& r) { r.WakeStream(id); }); };
     // The reactor closes a connection that stops reading after the write
     // timeout, which aborts the pipe; the stall bound is only a backstop.
     const std::chrono::milliseconds stall = std::chrono::seconds(options.write_timeout_seconds + 5);
-    PipeSink sink(*pipe, wake, stall);
+    PipeSink sink(start, wake, stall);
     Status status;
     try {
         status = response->stream(sink);
     } catch (const std::exception& e) {
         status = Status::Internal(std::string("streamed body failed: ") + e.what());
     }
-    const bool complete =
-        status.ok() && sink.Flush() && pipe->Push(std::string(kLastChunk), wake, stall);
-    if (!status.ok()) {
-        std::fprintf(stderr, "request %s: streamed body cut after %zu bytes: %s\n",
-                     request.context.request_id.c_str(), sink.bytes(), status.ToString().c_str());
+    if (status.ok() || sink.started()) {
+        if (!status.ok()) {
+            std::fprintf(stderr, "request %s: streamed body cut after %zu bytes: %s\n",
+                         request.context.request_id.c_str(), sink.bytes(),
+                         status.ToString().c_str());
+        }
+        sink.Finish(status.ok());
+        return;
     }
-    pipe->Finish(complete, wake);
+    // Nothing was sent yet: the failure gets its own answer, in the route's format.
+    auto error = std::make_shared<Response>(
+        response->stream_error ? response->stream_error(status)
+                               : Response::Make(500, "text/plain", status.message()));
+    const bool error_close = close || ClosesAfter(*error);
+    std::string error_head =
+        ResponseHead(*error, {HeadFraming::Body::kLength, error->Body().size(), error_close});
+    reactor.Post([id, error_head = std::move(error_head), error, error_close](Reactor& r) mutable {
+        r.DeliverResponse(id, std::move(error_head), std::move(error), nullptr, error_close);
+    });
 }
 
 Reactor::Reactor(HttpServer::Impl& impl, int listen_fd) : impl_(impl), listen_fd_(listen_fd) {

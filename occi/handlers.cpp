@@ -53,6 +53,21 @@ Response NoCache(Response r) {
     return r;
 }
 
+/// A query walk into a sink (the query interface or a collection).
+using Walk = std::function<Result<bool>(QuerySink&)>;
+
+/// The answer of `walk` in `rendering` (not text/occi), streamed as it is produced.
+Response Streamed(const Rendering& rendering, Walk walk, bool categories) {
+    Response response = Response::Make(200, rendering.content_type, "");
+    response.stream = [format = rendering.format, walk = std::move(walk),
+                       categories](http::BodySink& sink) -> Status {
+        StreamedOutput out(format, sink);
+        MKT_RETURN_IF_ERROR(walk(out).status());
+        return categories ? out.FinishCategories() : out.FinishLocations();
+    };
+    return NoCache(std::move(response));
+}
+
 }  // namespace
 
 Result<Response> GetQueryInterface(const OcciContext& ctx, Request& req) {
@@ -62,6 +77,14 @@ Result<Response> GetQueryInterface(const OcciContext& ctx, Request& req) {
     const m::Context mctx = MapContext(ctx, req);
     const Selection selection = SelectionOf(filters, mctx);
     for (const Rendering& rendering : renderings) {
+        if (rendering.format != Format::kOcci) {
+            return Streamed(
+                rendering,
+                [images = Images(ctx), mctx, selection, paging](QuerySink& out) {
+                    return WriteQueryInterface(images, mctx, selection, paging, out);
+                },
+                true);
+        }
         Output out(rendering);
         MKT_ASSIGN_OR_RETURN(bool complete,
                              WriteQueryInterface(Images(ctx), mctx, selection, paging, out));
@@ -133,6 +156,15 @@ Result<Response> ListStorage(const OcciContext& ctx, Request& req) {
     MKT_ASSIGN_OR_RETURN(Paging paging, ParsePaging(req.query));
     const m::Context mctx = MapContext(ctx, req);
     for (const Rendering& rendering : renderings) {
+        if (rendering.format != Format::kOcci) {
+            const bool json = rendering.format == Format::kJson;
+            return Streamed(
+                rendering,
+                [images = Images(ctx), mctx, filters, paging, json](QuerySink& out) {
+                    return WriteStorageCollection(images, mctx, filters, paging, json, out);
+                },
+                false);
+        }
         Output out(rendering);
         MKT_ASSIGN_OR_RETURN(bool complete,
                              WriteStorageCollection(Images(ctx), mctx, filters, paging,

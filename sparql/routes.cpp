@@ -93,13 +93,17 @@ Result<Response> HandleQuery(const redland::SparqlEngine& engine, Request& req) 
 }
 
 /// GET /query/export.nt: the whole graph as N-Triples, the data the cross-checks
-/// give other SPARQL engines. 503 while the graph is built.
+/// give other SPARQL engines, streamed (memory is one piece of the graph,
+/// whatever its size). 503 while the graph is built.
 Result<Response> HandleExport(const redland::SparqlEngine& engine) {
-    std::ostringstream out;
-    MKT_RETURN_IF_ERROR(engine.graph().WriteNTriples(out));
+    if (engine.graph().state() != redland::EntryGraph::State::kReady)
+        return Status::Unavailable("the SPARQL graph is not ready yet");
     Response response;
     response.headers.Set("Content-Type", "application/n-triples; charset=utf-8");
-    response.shared_body = std::make_shared<const std::string>(std::move(out).str());
+    response.stream = [&engine](http::BodySink& sink) {
+        return engine.graph().WriteNTriples(
+            [&sink](std::string_view piece) { return sink.Write(piece); });
+    };
     return response;
 }
 

@@ -1,7 +1,9 @@
 #include "registry/redland/entry_graph.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <future>
 #include <memory>
 
@@ -15,45 +17,55 @@ constexpr size_t kParseBatch = 4000;  // entries parsed in parallel before inter
 
 std::string LatestKey(const EntryKey& key) { return key.identifier + "/" + key.email; }
 
-/// Writes an encoded term in N-Triples syntax.
-void WriteTerm(std::ostream& out, std::string_view key) {
+/// Appends an encoded term in N-Triples syntax.
+void AppendTerm(std::string& out, std::string_view key) {
     const RdfTerm term = DecodeTerm(key);
     auto escaped = [&out](std::string_view text) {
         for (char c : text) {
             switch (c) {
                 case '"':
-                    out << "\\\"";
+                    out += "\\\"";
                     break;
                 case '\\':
-                    out << "\\\\";
+                    out += "\\\\";
                     break;
                 case '\n':
-                    out << "\\n";
+                    out += "\\n";
                     break;
                 case '\r':
-                    out << "\\r";
+                    out += "\\r";
                     break;
                 case '\t':
-                    out << "\\t";
+                    out += "\\t";
                     break;
                 default:
-                    out << c;
+                    out += c;
             }
         }
     };
     switch (term.kind) {
         case RdfTerm::Kind::kUri:
-            out << '<' << term.value << '>';
+            out += '<';
+            out += term.value;
+            out += '>';
             return;
         case RdfTerm::Kind::kBlank:
-            out << "_:" << term.value;
+            out += "_:";
+            out += term.value;
             return;
         case RdfTerm::Kind::kLiteral:
-            out << '"';
+            out += '"';
             escaped(term.value);
-            out << '"';
-            if (!term.datatype.empty()) out << "^^<" << term.datatype << '>';
-            if (!term.language.empty()) out << '@' << term.language;
+            out += '"';
+            if (!term.datatype.empty()) {
+                out += "^^<";
+                out += term.datatype;
+                out += '>';
+            }
+            if (!term.language.empty()) {
+                out += '@';
+                out += term.language;
+            }
             return;
     }
 }
@@ -285,25 +297,47 @@ void EntryGraph::Flush() const {
     });
 }
 
-Status EntryGraph::WriteNTriples(std::ostream& out) const {
+Status EntryGraph::WriteNTriples(const std::function<bool(std::string_view)>& write) const {
     if (state_.load() != State::kReady) {
         return Status::Unavailable("the SPARQL graph is not ready yet");
     }
-    ReadView view = Read();
-    const TripleGraph& g = view.graph();
-    const TripleGraph::Matches all = g.Match({});
-    for (const auto& range : all.ranges) {
-        for (const TripleGraph::Key3* k = range[0]; k != range[1]; ++k) {
-            const Triple t = TripleGraph::Unpermute(all.order, *k);
-            WriteTerm(out, g.Key(t.s));
-            out << ' ';
-            WriteTerm(out, g.Key(t.p));
-            out << ' ';
-            WriteTerm(out, g.Key(t.o));
-            out << " .\n";
+    constexpr size_t kTriplesPerPiece = 4096;
+    std::optional<TripleGraph::Key3> last;  // the last key written (in the index order)
+    std::string piece;
+    for (;;) {
+        piece.clear();
+        {
+            // One batch under the read lock; the lock is released while `write`
+            // runs, so a slow client never holds up graph updates. The walk
+            // resumes after the last key, in the merged order of both ranges.
+            ReadView view = Read();
+            const TripleGraph& g = view.graph();
+            const TripleGraph::Matches all = g.Match({});
+            const TripleGraph::Key3* at[2];
+            for (int r = 0; r < 2; ++r) {
+                at[r] = last ? std::upper_bound(all.ranges[r][0], all.ranges[r][1], *last)
+                             : all.ranges[r][0];
+            }
+            for (size_t n = 0; n < kTriplesPerPiece; ++n) {
+                const bool has0 = at[0] != all.ranges[0][1], has1 = at[1] != all.ranges[1][1];
+                if (!has0 && !has1) break;
+                const int r = !has1 || (has0 && *at[0] <= *at[1]) ? 0 : 1;
+                const TripleGraph::Key3 key = *at[r];
+                if (has0 && has1 && *at[0] == *at[1]) ++at[1 - r];  // the same triple twice
+                ++at[r];
+                last = key;
+                const Triple t = TripleGraph::Unpermute(all.order, key);
+                AppendTerm(piece, g.Key(t.s));
+                piece += ' ';
+                AppendTerm(piece, g.Key(t.p));
+                piece += ' ';
+                AppendTerm(piece, g.Key(t.o));
+                piece += " .\n";
+            }
         }
+        if (piece.empty()) return Status::Ok();
+        if (!write(piece)) return Status::Unavailable("the N-Triples export was cut (client gone)");
     }
-    return out.good() ? Status::Ok() : Status::Internal("cannot write the N-Triples export");
 }
 
 }  // namespace mkt::redland

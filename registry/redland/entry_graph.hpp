@@ -23,7 +23,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <ostream>
+#include <functional>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -94,8 +94,13 @@ class EntryGraph {
     ReadView Read() const { return ReadView(&graph_, mutex_); }
 
     /// Writes the whole graph as N-Triples (blank nodes as _:label), for the
-    /// cross-checks with other SPARQL engines. Errors: kUnavailable when not ready.
-    Status WriteNTriples(std::ostream& out) const;
+    /// cross-checks with other SPARQL engines, through `write`: pieces of a few
+    /// thousand triples, each read under the read lock and written without it,
+    /// so memory is one piece and a slow reader never holds up updates. Every
+    /// triple present for the whole export is written once; one added meanwhile
+    /// appears if it sorts after the point reached. `write` returning false stops
+    /// (kUnavailable). Errors: kUnavailable when the graph is not ready.
+    Status WriteNTriples(const std::function<bool(std::string_view)>& write) const;
 
   private:
     struct LatestOf {

@@ -7,17 +7,14 @@
 #include <regex>
 #include <set>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include "client/http_client.hpp"
 #include "occi/syntax.hpp"
 #include "tests/support/documents.hpp"
+#include "tests/support/raw_http.hpp"
 #include "tests/support/test_server.hpp"
 
 namespace mkt {
@@ -36,43 +33,16 @@ constexpr const char* kComputeFilter =
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // A GET with a body, written on a plain socket (libcurl turns a GET with a body
-// into a POST). Returns the raw response.
-std::string RawGetWithBody(uint16_t port, const std::string& path, const std::string& type,
-                           const std::string& body) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        close(fd);
-        return {};
-    }
+// into a POST). Returns the response as framed (an empty one when none came).
+testing::RawResponse RawGetWithBody(uint16_t port, const std::string& path,
+                                    const std::string& type, const std::string& body) {
+    testing::RawConnection connection(port);
     const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
                                 "Content-Type: " + type +
                                 "\r\nContent-Length: " + std::to_string(body.size()) +
                                 "\r\nConnection: close\r\n\r\n" + body;
-    if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
-        close(fd);
-        return {};
-    }
-    timeval timeout{10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    // Reads the head, then Content-Length bytes of body.
-    std::string response;
-    char buffer[4096];
-    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) {
-        response.append(buffer, n);
-        const size_t end = response.find("\r\n\r\n");
-        if (end == std::string::npos) continue;
-        std::string head = response.substr(0, end);
-        for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        const size_t at = head.find("content-length:");
-        const size_t length = at == std::string::npos ? 0 : std::stoul(head.substr(at + 15));
-        if (response.size() >= end + 4 + length) break;
-    }
-    close(fd);
-    return response;
+    if (!connection.Send(request)) return {};
+    return connection.Read().value_or(testing::RawResponse{});
 }
 
 class OcciApiTest : public ::testing::Test {
@@ -281,23 +251,23 @@ TEST_F(OcciApiTest, OsTplFilterReturnsTheParentAndEveryImage) {
 }
 
 TEST_F(OcciApiTest, CategoryFilterInATextPlainBodyWorksLikeTheHeader) {
-    const std::string raw = RawGetWithBody(server_->port(), "/-/", "text/plain",
+    const auto raw = RawGetWithBody(server_->port(), "/-/", "text/plain",
                                            std::string("Category: ") + kComputeFilter + "\n");
-    ASSERT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw;
-    const std::string body = raw.substr(raw.find("\r\n\r\n") + 4);
+    ASSERT_EQ(raw.status, 200) << raw.body;
+    const std::string& body = raw.body;
     ASSERT_EQ(Categories(body).size(), 1u) << body;
     EXPECT_EQ(Categories(body)[0].term, "compute");
-    const std::string bad = RawGetWithBody(server_->port(), "/-/", "text/plain", "Nonsense: 1\n");
-    EXPECT_TRUE(bad.starts_with("HTTP/1.1 400")) << bad;
-    EXPECT_NE(bad.find("line 1"), std::string::npos) << bad;
+    const auto bad = RawGetWithBody(server_->port(), "/-/", "text/plain", "Nonsense: 1\n");
+    EXPECT_EQ(bad.status, 400) << bad.body;
+    EXPECT_NE(bad.body.find("line 1"), std::string::npos) << bad.body;
 }
 
 // IM and rOCCI send "Content-Type: text/plain,text/occi": the first type counts.
 TEST_F(OcciApiTest, ContentTypeListsReachTheHandlerAndUseTheFirstType) {
-    const std::string raw = RawGetWithBody(server_->port(), "/-/", "text/plain,text/occi",
+    const auto raw = RawGetWithBody(server_->port(), "/-/", "text/plain,text/occi",
                                            std::string("Category: ") + kComputeFilter + "\n");
-    ASSERT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw;
-    const std::string body = raw.substr(raw.find("\r\n\r\n") + 4);
+    ASSERT_EQ(raw.status, 200) << raw.body;
+    const std::string& body = raw.body;
     ASSERT_EQ(Categories(body).size(), 1u) << body;
     EXPECT_EQ(Categories(body)[0].term, "compute");
     auto refused =
@@ -425,13 +395,14 @@ TEST_F(OcciApiTest, StorageSizeIsAPlainDecimalNumberAsTheTextGrammarRequires) {
 TEST_F(OcciApiTest, AnAbsoluteFormTargetIsServedLikeItsOriginForm) {
     // RFC 9112 section 3.2.2: a server must accept the absolute form (proxies send it).
     const std::string path = "/" + StoragePath("ubuntu");
-    const std::string raw = RawGetWithBody(
+    const auto raw = RawGetWithBody(
         server_->port(), "http://marketplace.example.org:8204" + path, "text/plain", "");
-    ASSERT_TRUE(raw.starts_with("HTTP/1.1 200")) << raw.substr(0, 300);
-    EXPECT_NE(raw.find("occi.core.id=\"" + IdentifierOf("ubuntu") + "\""), std::string::npos);
-    const std::string upper =
+    ASSERT_EQ(raw.status, 200) << raw.body.substr(0, 300);
+    EXPECT_NE(raw.body.find("occi.core.id=\"" + IdentifierOf("ubuntu") + "\""),
+              std::string::npos);
+    const auto upper =
         RawGetWithBody(server_->port(), "HTTPS://other.example.org" + path, "text/plain", "");
-    EXPECT_TRUE(upper.starts_with("HTTP/1.1 200")) << upper.substr(0, 300);
+    EXPECT_EQ(upper.status, 200) << upper.body.substr(0, 300);
 }
 
 TEST_F(OcciApiTest, PersistentDiskLocationAtAKnownProviderLinksToItsStorage) {

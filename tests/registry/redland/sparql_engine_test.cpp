@@ -391,11 +391,15 @@ TEST(EntryTriples, TheNTriplesExportHoldsEveryTripleOnce) {
     EntryGraph graph(testing::RdfWorld(), 1);
     graph.Start(store);
     ASSERT_EQ(graph.WaitUntilSettled(30000), EntryGraph::State::kReady);
-    std::ostringstream out;
-    ASSERT_TRUE(graph.WriteNTriples(out).ok());
+    std::string text;
+    ASSERT_TRUE(graph
+                    .WriteNTriples([&text](std::string_view piece) {
+                        text.append(piece);
+                        return true;
+                    })
+                    .ok());
     std::vector<EncodedTriple> triples;
     ASSERT_TRUE(AppendEntryTriples(testing::RdfWorld(), e, triples).ok());
-    const std::string text = out.str();
     // The document's triples plus the latest marker.
     EXPECT_EQ(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')), triples.size() + 1);
     EXPECT_NE(text.find("<http://mp.stratuslab.eu/#" + e.key.ToPath() +
