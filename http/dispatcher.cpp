@@ -124,15 +124,15 @@ Response Dispatcher::Route(Request& request, RequestOutcome& outcome) const {
         if (response.stream) {
             // A streamed body that fails before its first byte is answered like
             // any error of this route.
-            response.stream_error = [this, renderer = match.render_error,
-                                     copy = std::make_shared<const Request>(request)](
-                                        const Status& status) {
-                const int http_status = HttpStatusFor(status.code());
-                Response error = renderer ? renderer(*copy, status, http_status)
-                                          : RenderNativeError(*copy, status, http_status);
-                Finish(*copy, error);
-                return error;
-            };
+            response.stream_error =
+                [this, renderer = match.render_error,
+                 copy = std::make_shared<const Request>(request)](const Status& status) {
+                    const int http_status = HttpStatusFor(status.code());
+                    Response error = renderer ? renderer(*copy, status, http_status)
+                                              : RenderNativeError(*copy, status, http_status);
+                    Finish(*copy, error);
+                    return error;
+                };
         }
         return response;
     } catch (const std::exception& e) {

@@ -1,11 +1,11 @@
 #include "registry/redland/entry_graph.hpp"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
-#include <optional>
 #include <future>
 #include <memory>
+#include <optional>
 
 #include "registry/redland/entry_triples.hpp"
 

@@ -21,9 +21,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
-#include <functional>
 #include <shared_mutex>
 #include <string>
 #include <thread>

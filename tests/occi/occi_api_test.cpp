@@ -34,8 +34,8 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // A GET with a body, written on a plain socket (libcurl turns a GET with a body
 // into a POST). Returns the response as framed (an empty one when none came).
-testing::RawResponse RawGetWithBody(uint16_t port, const std::string& path,
-                                    const std::string& type, const std::string& body) {
+testing::RawResponse RawGetWithBody(uint16_t port, const std::string& path, const std::string& type,
+                                    const std::string& body) {
     testing::RawConnection connection(port);
     const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
                                 "Content-Type: " + type +
@@ -252,7 +252,7 @@ TEST_F(OcciApiTest, OsTplFilterReturnsTheParentAndEveryImage) {
 
 TEST_F(OcciApiTest, CategoryFilterInATextPlainBodyWorksLikeTheHeader) {
     const auto raw = RawGetWithBody(server_->port(), "/-/", "text/plain",
-                                           std::string("Category: ") + kComputeFilter + "\n");
+                                    std::string("Category: ") + kComputeFilter + "\n");
     ASSERT_EQ(raw.status, 200) << raw.body;
     const std::string& body = raw.body;
     ASSERT_EQ(Categories(body).size(), 1u) << body;
@@ -265,7 +265,7 @@ TEST_F(OcciApiTest, CategoryFilterInATextPlainBodyWorksLikeTheHeader) {
 // IM and rOCCI send "Content-Type: text/plain,text/occi": the first type counts.
 TEST_F(OcciApiTest, ContentTypeListsReachTheHandlerAndUseTheFirstType) {
     const auto raw = RawGetWithBody(server_->port(), "/-/", "text/plain,text/occi",
-                                           std::string("Category: ") + kComputeFilter + "\n");
+                                    std::string("Category: ") + kComputeFilter + "\n");
     ASSERT_EQ(raw.status, 200) << raw.body;
     const std::string& body = raw.body;
     ASSERT_EQ(Categories(body).size(), 1u) << body;
@@ -395,11 +395,10 @@ TEST_F(OcciApiTest, StorageSizeIsAPlainDecimalNumberAsTheTextGrammarRequires) {
 TEST_F(OcciApiTest, AnAbsoluteFormTargetIsServedLikeItsOriginForm) {
     // RFC 9112 section 3.2.2: a server must accept the absolute form (proxies send it).
     const std::string path = "/" + StoragePath("ubuntu");
-    const auto raw = RawGetWithBody(
-        server_->port(), "http://marketplace.example.org:8204" + path, "text/plain", "");
+    const auto raw = RawGetWithBody(server_->port(), "http://marketplace.example.org:8204" + path,
+                                    "text/plain", "");
     ASSERT_EQ(raw.status, 200) << raw.body.substr(0, 300);
-    EXPECT_NE(raw.body.find("occi.core.id=\"" + IdentifierOf("ubuntu") + "\""),
-              std::string::npos);
+    EXPECT_NE(raw.body.find("occi.core.id=\"" + IdentifierOf("ubuntu") + "\""), std::string::npos);
     const auto upper =
         RawGetWithBody(server_->port(), "HTTPS://other.example.org" + path, "text/plain", "");
     EXPECT_EQ(upper.status, 200) << upper.body.substr(0, 300);

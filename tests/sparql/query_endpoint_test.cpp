@@ -39,8 +39,7 @@ std::string Encode(const std::string& text) { return mappers::PercentEncode(text
 class QueryEndpointTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        // Pistache pins each connection to one reactor thread; a running query
-        // holds its thread, so the server runs with its production-like 16.
+        // A running query holds a worker; the server runs with its production-like 16.
         server_ = new testing::TestServer({"http.threads=16"});
         const Timestamp t = server_->clock().Now();
         auto up = [](const std::string& who, const DocumentSpec& spec, Timestamp at) {
