@@ -5,7 +5,7 @@
 set(MKT_FIXTURES ${CMAKE_SOURCE_DIR}/../shared/fixtures/stratuslab)
 set(MKT_FUZZ_TARGETS
     metadata_document signature multipart_body cimi_filter occi_text site_policy configuration
-    sparql_query change_feed)
+    sparql_query change_feed http_framing)
 
 set(MKT_FUZZ_LIBS_metadata_document mkt_xmlsec mkt_redland mkt_registry)
 set(MKT_FUZZ_SEEDS_metadata_document ${MKT_FIXTURES}/metadata-lib
@@ -38,3 +38,6 @@ set(MKT_FUZZ_DEFS_sparql_query MKT_FUZZ_FIXTURES="${MKT_FIXTURES}")
 
 set(MKT_FUZZ_LIBS_change_feed mkt_mappers)
 set(MKT_FUZZ_SEEDS_change_feed ${CMAKE_SOURCE_DIR}/fuzz/seeds/change_feed)
+
+set(MKT_FUZZ_LIBS_http_framing mkt_http)
+set(MKT_FUZZ_SEEDS_http_framing ${CMAKE_SOURCE_DIR}/fuzz/seeds/http_framing)

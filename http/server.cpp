@@ -18,6 +18,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "http/request_framer.hpp"
@@ -95,17 +96,27 @@ class OutputQueue {
         pieces_.push_back({{}, std::move(bytes), 0});
     }
     bool empty() const { return pieces_.empty(); }
-    std::string_view Front() const {
-        const Piece& p = pieces_.front();
-        const std::string& s = p.shared ? *p.shared : p.owned;
-        return std::string_view(s).substr(p.offset);
+    std::string_view Front() const { return pieces_.front().Rest(); }
+    /// Fills up to `max` iovecs with the front pieces; returns how many.
+    size_t Gather(iovec* out, size_t max) const {
+        size_t n = 0;
+        for (const Piece& p : pieces_) {
+            if (n == max) break;
+            const std::string_view rest = p.Rest();
+            out[n++] = {const_cast<char*>(rest.data()), rest.size()};
+        }
+        return n;
     }
+    /// Drops the first `n` bytes (which may span pieces).
     void Consume(size_t n) {
         bytes_ -= n;
-        Piece& p = pieces_.front();
-        p.offset += n;
-        const size_t size = p.shared ? p.shared->size() : p.owned.size();
-        if (p.offset == size) pieces_.pop_front();
+        while (n > 0) {
+            Piece& p = pieces_.front();
+            const size_t take = std::min(n, p.Rest().size());
+            p.offset += take;
+            n -= take;
+            if (p.Rest().empty()) pieces_.pop_front();
+        }
     }
 
   private:
@@ -113,6 +124,9 @@ class OutputQueue {
         std::string owned;
         std::shared_ptr<const std::string> shared;
         size_t offset;
+        std::string_view Rest() const {
+            return std::string_view(shared ? *shared : owned).substr(offset);
+        }
     };
     std::deque<Piece> pieces_;
     size_t bytes_ = 0;
@@ -158,9 +172,18 @@ struct Connection {
         }
         return {IoResult::Kind::kFailed, 0, false};
     }
-    IoResult Write(std::string_view data) {
-        if (tls) return tls->Write(data.data(), data.size());
-        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    /// Writes from the front of `queue`: plain sockets gather several pieces
+    /// (head and body) into one system call and one segment.
+    IoResult Write(const OutputQueue& queue) {
+        if (tls) {
+            const std::string_view data = queue.Front();
+            return tls->Write(data.data(), data.size());
+        }
+        iovec pieces[16];
+        msghdr message{};
+        message.msg_iov = pieces;
+        message.msg_iovlen = queue.Gather(pieces, 16);
+        const ssize_t n = ::sendmsg(fd, &message, MSG_NOSIGNAL);
         if (n > 0) return {IoResult::Kind::kDone, static_cast<size_t>(n), false};
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
             return {IoResult::Kind::kWouldBlock, 0, true};
@@ -738,7 +761,7 @@ bool Reactor::Flush(Connection& c, bool& finished) {
             finished = c.phase == Connection::Phase::kWrite && (!c.stream || c.stream->finished());
             return true;
         }
-        const IoResult r = c.Write(c.out.Front());
+        const IoResult r = c.Write(c.out);
         if (r.kind == IoResult::Kind::kDone) {
             c.out.Consume(r.bytes);
             if (c.phase == Connection::Phase::kWrite) {

@@ -17,7 +17,9 @@ namespace mkt::http {
 class WorkerPool {
   public:
     /// `threads` >= 1; `queue_capacity` tasks may wait while all threads are busy.
-    WorkerPool(int threads, size_t queue_capacity);
+    /// `nice` > 0 lowers the threads' scheduling priority (Linux per-thread nice),
+    /// for CPU-heavy work that must yield to the rest of the server.
+    WorkerPool(int threads, size_t queue_capacity, int nice = 0);
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
@@ -35,10 +37,11 @@ class WorkerPool {
     void Run();
 
     const size_t capacity_;
+    const int nice_;
     std::mutex mu_;
     std::condition_variable ready_;
     std::deque<std::function<void()>> queue_;
-    int idle_ = 0;
+    int idle_ = 0;  // threads not running a task
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };

@@ -8,6 +8,11 @@ using mappers::occi::OcciImage;
 
 namespace {
 
+// Entries read per store page when the caller wants everything: a walk holds
+// one page at a time (signed documents included), so this bounds the memory of
+// a streamed answer over the whole store; keyset paging keeps more pages cheap.
+constexpr size_t kWalkPageSize = 256;
+
 EntryQuery QueryOf(const Registry& registry, const ImageFilter& filter) {
     EntryQuery q;
     q.identifier = filter.identifier;
@@ -19,8 +24,8 @@ EntryQuery QueryOf(const Registry& registry, const ImageFilter& filter) {
     q.statuses = StatusSet::Only(EntryStatus::kValid);
     q.sort = SortField::kIdentifier;
     q.descending = false;
-    q.limit = filter.page_size == 0 ? registry.options().max_page_size
-                                    : std::min(filter.page_size, registry.options().max_page_size);
+    q.limit = std::min(filter.page_size == 0 ? kWalkPageSize : filter.page_size,
+                       registry.options().max_page_size);
     return q;
 }
 

@@ -1,10 +1,13 @@
 #include "sparql/routes.hpp"
 
+#include <future>
+#include <memory>
 #include <sstream>
 
 #include "http/error_body.hpp"
 #include "http/html_response.hpp"
 #include "http/negotiation.hpp"
+#include "http/worker_pool.hpp"
 #include "sparql/result_formats.hpp"
 
 namespace mkt::sparql {
@@ -14,6 +17,9 @@ using http::Request;
 using http::Response;
 
 constexpr const char* kRetryAfterSeconds = "5";
+/// Query threads yield the CPU to everything else (nice 0 -> 10: about a tenth
+/// of a core's share while other threads are runnable).
+constexpr int kQueryThreadNice = 10;
 
 Status ReadOnly() {
     return Status::InvalidArgument(
@@ -57,7 +63,24 @@ Result<std::optional<std::string>> QueryText(const Request& req) {
     return query;
 }
 
-Result<Response> HandleQuery(const redland::SparqlEngine& engine, Request& req) {
+/// Runs the query on one of the query threads, which run at a lower priority:
+/// a query is CPU-bound for up to its time limit, and on a small machine it
+/// would otherwise take the cores from the reactors and the other handlers.
+/// Errors: kUnavailable when every query thread is busy.
+Result<Result<redland::QueryResult>> ExecuteYielding(const redland::SparqlEngine& engine,
+                                                     http::WorkerPool& pool,
+                                                     const std::string& query) {
+    std::promise<Result<redland::QueryResult>> done;
+    auto result = done.get_future();
+    if (!pool.TrySubmit([&] { done.set_value(engine.Execute(query)); })) {
+        return Status::Unavailable("too many SPARQL queries at once (" +
+                                   std::to_string(pool.threads()) + " run now); try again later");
+    }
+    return result.get();
+}
+
+Result<Response> HandleQuery(const redland::SparqlEngine& engine, http::WorkerPool& pool,
+                             Request& req) {
     auto type = http::Negotiate(req, ResultOffers());
     MKT_ASSIGN_OR_RETURN(std::optional<std::string> query, QueryText(req));
     const bool html = type && *type == kHtml;
@@ -67,7 +90,8 @@ Result<Response> HandleQuery(const redland::SparqlEngine& engine, Request& req) 
             "missing query: send ?query=<SPARQL> (GET), a form field 'query' or an "
             "application/sparql-query body (POST)");
     }
-    Result<redland::QueryResult> result = engine.Execute(*query);
+    MKT_ASSIGN_OR_RETURN(Result<redland::QueryResult> result,
+                         ExecuteYielding(engine, pool, *query));
     if (html) {
         if (!result.ok() && result.status().code() == StatusCode::kInvalidArgument) {
             return http::HtmlResponse(400,
@@ -117,7 +141,10 @@ Response RenderSparqlError(const Request& req, const Status& status, int http_st
 }  // namespace
 
 void RegisterSparqlRoutes(http::Router& router, const redland::SparqlEngine& engine) {
-    auto handler = [&engine](Request& req) { return HandleQuery(engine, req); };
+    // Owned by the routes' handlers: the threads stop when the router goes.
+    auto pool = std::make_shared<http::WorkerPool>(static_cast<int>(engine.limits().max_concurrent),
+                                                   0, kQueryThreadNice);
+    auto handler = [&engine, pool](Request& req) { return HandleQuery(engine, *pool, req); };
     router.Add(http::Method::kGet, "/query", handler, &RenderSparqlError);
     router.Add(http::Method::kPost, "/query", handler, &RenderSparqlError);
     router.Add(
