@@ -205,7 +205,8 @@ class Reactor {
     void Join() {
         if (thread_.joinable()) thread_.join();
     }
-    /// Closes every connection (after Join), aborting streamed responses.
+    /// Closes every connection (after Join), aborting streamed responses; tasks
+    /// posted later run at once on the poster's thread and find no connection.
     void CloseAll();
 
     void StopAccepting();
@@ -253,6 +254,7 @@ class Reactor {
     std::thread thread_;
     std::mutex posted_mu_;
     std::vector<std::function<void(Reactor&)>> posted_;
+    bool closed_ = false;  // guarded by posted_mu_
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
     Clock::time_point next_scan_ = Clock::now();
 };
@@ -438,6 +440,12 @@ Reactor::~Reactor() {
 void Reactor::Post(std::function<void(Reactor&)> task) {
     {
         std::lock_guard lock(posted_mu_);
+        if (closed_) {
+            // The thread is gone and no connection is left: the task finds none
+            // (a streamed answer's pipe is aborted, so its producer stops).
+            task(*this);
+            return;
+        }
         posted_.push_back(std::move(task));
     }
     const uint64_t one = 1;
@@ -452,6 +460,13 @@ void Reactor::RequestStop() {
 
 void Reactor::CloseAll() {
     while (!connections_.empty()) Close(*connections_.begin()->second);
+    std::vector<std::function<void(Reactor&)>> tasks;
+    {
+        std::lock_guard lock(posted_mu_);
+        closed_ = true;
+        tasks.swap(posted_);
+    }
+    for (auto& task : tasks) task(*this);  // answers for connections that are gone
 }
 
 void Reactor::StopAccepting() {

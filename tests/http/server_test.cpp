@@ -325,6 +325,19 @@ TEST(HttpEdgeTest, TheDrainAnswers503OnOpenConnectionsWhileInFlightRequestsFinis
     stopper.join();
 }
 
+TEST(HttpEdgeTest, StopEndsAStreamWhoseClientStoppedReading) {
+    HttpOptions options;
+    options.shutdown_grace_seconds = 1;
+    EdgeServer server(options);
+    auto stopped = server.StreamStopped();
+    RawConnection stalled(server.port());
+    ASSERT_TRUE(stalled.Send(Get("/stream?bytes=" + std::to_string(size_t{1} << 34))));
+    ASSERT_FALSE(stalled.ReadSome(1).empty());  // streaming has begun; then nothing is read
+    server.server().Stop();  // returns after the grace period, closing the connection
+    ASSERT_EQ(stopped.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    EXPECT_LT(stopped.get(), size_t{1} << 34);
+}
+
 TEST(HttpEdgeTest, ASilentClientDuringTheTlsHandshakeDelaysNoOtherClient) {
     testing::TempDir dir;
     const std::string key = (dir / "tls.key").string(), cert = (dir / "tls.pem").string();
