@@ -40,6 +40,13 @@ namespace mkt::server {
 // Members are declared in construction order; destruction runs backwards, so
 // the HTTP server stops before anything it uses goes away.
 struct App::Parts {
+    // The graph's threads parse with Raptor and libxml2; the SPARQL engine's
+    // rasqal worlds end libxml2's globals when destroyed (xmlCleanupParser), so
+    // both threads stop before any member goes (a race ThreadSanitizer showed).
+    ~Parts() {
+        follower.reset();
+        if (graph) graph->Stop();
+    }
     conf::Config config;
     // What providers hold (occi.provider.<name>.glance), read by the poller.
     ProviderHoldings holdings;

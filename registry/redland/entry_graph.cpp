@@ -79,7 +79,9 @@ EntryGraph::EntryGraph(const World& world, unsigned threads)
     latest_literal_ = graph_.Intern("L" + std::string(kLatestValue));
 }
 
-EntryGraph::~EntryGraph() {
+EntryGraph::~EntryGraph() { Stop(); }
+
+void EntryGraph::Stop() {
     {
         std::lock_guard<std::mutex> lock(queue_mutex_);
         stopping_ = true;

@@ -57,6 +57,9 @@ class EntryGraph {
     explicit EntryGraph(const World& world, unsigned threads = 0);
     /// Stops the threads (a running build is abandoned).
     ~EntryGraph();
+    /// Stops the build or updater thread (the graph stays readable; later updates
+    /// are not applied). Idempotent; the destructor calls it.
+    void Stop();
     EntryGraph(const EntryGraph&) = delete;
     EntryGraph& operator=(const EntryGraph&) = delete;
 
