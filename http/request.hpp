@@ -98,12 +98,6 @@ struct Response {
     std::optional<size_t> head_length;
 
     std::string_view Body() const { return shared_body ? std::string_view(*shared_body) : body; }
-    void ClearBody() {
-        body.clear();
-        shared_body.reset();
-        stream = nullptr;
-        stream_error = nullptr;
-    }
     static Response Make(int status, std::string content_type, std::string body);
 };
 

@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <cstdlib>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -21,6 +20,7 @@
 #include "http/router.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/tls_files.hpp"
 
 namespace mkt::http {
 namespace {
@@ -340,12 +340,8 @@ TEST(HttpEdgeTest, StopEndsAStreamWhoseClientStoppedReading) {
 
 TEST(HttpEdgeTest, ASilentClientDuringTheTlsHandshakeDelaysNoOtherClient) {
     testing::TempDir dir;
-    const std::string key = (dir / "tls.key").string(), cert = (dir / "tls.pem").string();
-    const std::string command =
-        "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert +
-        " -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1"
-        " >/dev/null 2>&1";
-    ASSERT_EQ(std::system(command.c_str()), 0);
+    const auto [cert, key] = testing::MakeSelfSignedTls(dir);
+    ASSERT_FALSE(cert.empty()) << "openssl req failed";
     HttpOptions options;
     options.tls_cert_file = cert;
     options.tls_key_file = key;
